@@ -1,0 +1,110 @@
+"""Command line: `ganlab` opens the app; `ganlab run ...` trains headless and writes files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+
+EPILOG = """examples:
+  ganlab                                   open the app
+  ganlab run --preset ring8 --steps 2000 --out runs/ring8
+  ganlab run --config lesson.toml --set train.loss=minimax --set opt_d.lr=1e-3 --out runs/x
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ganlab", description="A desktop playground for GANs.",
+                                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"ganlab {__version__}")
+    sub = p.add_subparsers(dest="command")
+    r = sub.add_parser("run", help="train without a window and write metrics.csv, config.toml, summary.json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("--preset", help="target preset (ring8, grid25, two, line, spiral, single, points)")
+    r.add_argument("--config", metavar="FILE.toml", help="start from this config file")
+    r.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
+                   help="override one config value, e.g. train.loss=minimax (repeatable)")
+    r.add_argument("--steps", type=int, default=2000, help="iterations to train (default 2000)")
+    r.add_argument("--seed", type=int, help="random seed (train.seed)")
+    r.add_argument("--device", choices=("auto", "cpu", "cuda"), help="train.device")
+    r.add_argument("--every", type=int, help="iterations between metric rows (theory.every)")
+    r.add_argument("--out", metavar="DIR", default="ganlab-run", help="output folder (default ./ganlab-run)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p
+
+
+def resolve_config(args):
+    """Config from --config, then --preset/--seed/--device/--every, then each --set in order."""
+    from .core.config import Config
+
+    cfg = Config.load(args.config) if args.config else Config()
+    items = []
+    if args.preset:
+        items.append(("target.preset", args.preset))
+    if args.seed is not None:
+        items.append(("train.seed", args.seed))
+    if args.device:
+        items.append(("train.device", args.device))
+    if args.every is not None:
+        items.append(("theory.every", args.every))
+    for s in args.set:
+        if "=" not in s:
+            raise ValueError(f"--set expects KEY=VALUE, got '{s}'")
+        k, v = s.split("=", 1)
+        items.append((k.strip(), v.strip()))
+    for k, v in items:
+        cfg = cfg.with_value(k, v)
+    return cfg.validate()
+
+
+def cmd_run(args) -> int:
+    from .core.config import ConfigError
+    from .core.target import TargetError
+
+    if args.steps < 0:
+        print("ganlab run: --steps must be >= 0", file=sys.stderr)
+        return 2
+    try:
+        cfg = resolve_config(args)
+        from .core.presets import build_target
+
+        build_target(cfg.target)  # a bad points file fails here, with its line number
+    except (ConfigError, TargetError, ValueError) as e:
+        print(f"ganlab run: {e}", file=sys.stderr)
+        return 2
+    from .headless import EXIT_OK, run
+
+    try:
+        result = run(cfg, args.steps, args.out, progress=False if args.quiet else None)
+    except OSError as e:
+        print(f"ganlab run: cannot write to {args.out}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    except RuntimeError as e:  # e.g. cuda requested but unavailable
+        print(f"ganlab run: {e}", file=sys.stderr)
+        return 2
+    s = result.summary
+    final = s["final"]
+    if result.exit_code == EXIT_OK:
+        print(f"ganlab run: {s['iterations']} iterations on {s['device']} at {s['iterations_per_second']} it/s; "
+              f"JSD {final.get('jsd')}, modes {final.get('modes_captured')}/{s['n_modes']}; files in {args.out}")
+    else:
+        print(f"ganlab run: {result.message}", file=sys.stderr)
+    return result.exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse exits 2 on bad options, 0 on --help/--version
+        return int(e.code or 0)
+    if args.command == "run":
+        return cmd_run(args)
+    from .app.main import run_app
+
+    return run_app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,283 @@
+"""Typed configuration with validation that names the bad field and its allowed range.
+
+Every field carries its limits as dataclass metadata, so the CLI's `--set key=value`, the TOML
+loader, the app's controls (ranges, tooltips) and the tests all read the same source of truth.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from . import tomlio
+
+LOSSES = ("minimax", "nonsaturating", "lsgan", "wgan-gp", "hinge")
+OPTIMIZERS = ("adam", "sgd")
+ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "gelu")
+NOISE_DISTS = ("gaussian", "uniform")
+DEVICES = ("auto", "cpu", "cuda")
+CONFIG_VERSION = 1
+
+
+class ConfigError(ValueError):
+    """A configuration value outside its allowed range; `field` is the dotted key."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+
+
+def _f(default, *, lo=None, hi=None, choices=None, help="", optional=False):
+    return field(default=default, metadata={"lo": lo, "hi": hi, "choices": choices, "help": help,
+                                            "optional": optional})
+
+
+@dataclass
+class TargetConfig:
+    preset: str = _f("ring8", help="target distribution p_data: a preset mixture, or 'points' for a CSV")
+    std: float | None = _f(None, lo=1e-3, hi=10.0, optional=True,
+                           help="override the std of every mode (None keeps the preset's)")
+    points_file: str | None = _f(None, optional=True, help="CSV of x,y rows when preset = 'points'")
+
+
+@dataclass
+class NetConfig:
+    depth: int = _f(2, lo=1, hi=8, help="number of hidden layers")
+    width: int = _f(64, lo=1, hi=1024, help="units per hidden layer")
+    activation: str = _f("relu", choices=ACTIVATIONS, help="hidden-layer non-linearity")
+
+
+@dataclass
+class OptimConfig:
+    name: str = _f("adam", choices=OPTIMIZERS, help="optimizer")
+    lr: float = _f(2e-4, lo=1e-6, hi=1.0, help="learning rate (step size of this network's updates)")
+    beta1: float = _f(0.5, lo=0.0, hi=0.999, help="Adam beta1 (momentum); 0.5 is the DCGAN choice")
+    beta2: float = _f(0.999, lo=0.0, hi=0.9999, help="Adam beta2")
+
+
+@dataclass
+class NoiseConfig:
+    dim: int = _f(2, lo=1, hi=64, help="dimension of the noise z fed to G")
+    dist: str = _f("gaussian", choices=NOISE_DISTS, help="p_z: standard normal or uniform on [-1, 1]")
+
+
+@dataclass
+class TrainConfig:
+    loss: str = _f("nonsaturating", choices=LOSSES, help="GAN loss pair (L_D, L_G)")
+    k_d: int = _f(1, lo=0, hi=50, help="discriminator steps per iteration (k in the GAN paper)")
+    k_g: int = _f(1, lo=0, hi=50, help="generator steps per iteration")
+    batch_size: int = _f(256, lo=2, hi=16384, help="real and generated samples per step")
+    gp_lambda: float = _f(0.1, lo=0.0, hi=100.0, help="WGAN-GP gradient-penalty weight")
+    r1_gamma: float = _f(0.0, lo=0.0, hi=100.0, help="R1 penalty weight on real samples (0 = off)")
+    seed: int = _f(0, lo=0, hi=2**31 - 1, help="random seed: same seed and config give the same run")
+    device: str = _f("auto", choices=DEVICES, help="auto uses CUDA when available")
+    threads: int = _f(1, lo=1, hi=64, help="CPU threads for torch (1 is fastest for small nets)")
+
+
+@dataclass
+class TheoryConfig:
+    samples: int = _f(2000, lo=100, hi=100_000, help="generated samples drawn for views and metrics")
+    grid: int = _f(0, lo=0, hi=512, help="grid cells per axis for D, D*, JSD (0 = choose from the target)")
+    bandwidth: float = _f(0.0, lo=0.0, hi=2.0, help="KDE bandwidth h for p_g (0 = choose from the target)")
+    every: int = _f(50, lo=1, hi=100_000, help="iterations between metric rows in headless runs")
+
+
+@dataclass
+class Config:
+    target: TargetConfig = field(default_factory=TargetConfig)
+    generator: NetConfig = field(default_factory=NetConfig)
+    discriminator: NetConfig = field(default_factory=NetConfig)
+    opt_g: OptimConfig = field(default_factory=OptimConfig)
+    opt_d: OptimConfig = field(default_factory=OptimConfig)
+    noise: NoiseConfig = field(default_factory=NoiseConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    theory: TheoryConfig = field(default_factory=TheoryConfig)
+
+    # ---------------------------------------------------------------- access
+    def get(self, key: str) -> Any:
+        section, name = _split(key)
+        return getattr(getattr(self, section), name)
+
+    def with_value(self, key: str, value: Any) -> Config:
+        """A copy with one dotted key set (value may be a string, as from the command line)."""
+        section, name = _split(key)
+        sub = getattr(self, section)
+        coerced = _coerce(key, _field(sub, name), value)
+        new = replace(self, **{section: replace(sub, **{name: coerced})})
+        new.validate()
+        return new
+
+    def with_values(self, items: dict[str, Any]) -> Config:
+        cfg = self
+        for k, v in items.items():
+            cfg = cfg.with_value(k, v)
+        return cfg
+
+    # ------------------------------------------------------------ validation
+    def validate(self) -> Config:
+        from .presets import PRESETS  # late: presets imports target only
+
+        for section in fields(self):
+            sub = getattr(self, section.name)
+            for f in fields(sub):
+                _check(f"{section.name}.{f.name}", f, getattr(sub, f.name))
+        if self.target.preset not in (*PRESETS, "points"):
+            raise ConfigError("target.preset", f"'{self.target.preset}' is not one of "
+                                               f"{', '.join((*PRESETS, 'points'))}")
+        if self.target.preset == "points" and not self.target.points_file:
+            raise ConfigError("target.points_file", "required when target.preset = 'points'")
+        if self.train.k_d == 0 and self.train.k_g == 0:
+            raise ConfigError("train.k_d", "k_d and k_g cannot both be 0 (nothing would train)")
+        return self
+
+    # ----------------------------------------------------------- persistence
+    def to_dict(self) -> dict:
+        out: dict[str, Any] = {"version": CONFIG_VERSION}
+        for section in fields(self):
+            sub = getattr(self, section.name)
+            out[section.name] = {f.name: getattr(sub, f.name) for f in fields(sub)}
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Config:
+        if not isinstance(d, dict):
+            raise ConfigError("config", "expected a table of sections")
+        version = d.get("version", CONFIG_VERSION)
+        if version != CONFIG_VERSION:
+            raise ConfigError("version", f"this ganlab reads config version {CONFIG_VERSION}, got {version!r}")
+        cfg = cls()
+        known = {f.name for f in fields(cls)}
+        for key in d:
+            if key != "version" and key not in known:
+                raise ConfigError(key, f"unknown section; expected one of {', '.join(sorted(known))}")
+        for section in fields(cls):
+            values = d.get(section.name, {})
+            if not isinstance(values, dict):
+                raise ConfigError(section.name, "expected a table")
+            sub = getattr(cfg, section.name)
+            names = {f.name for f in fields(sub)}
+            for name, value in values.items():
+                if name not in names:
+                    raise ConfigError(f"{section.name}.{name}",
+                                      f"unknown key; expected one of {', '.join(sorted(names))}")
+                coerced = _coerce(f"{section.name}.{name}", _field(sub, name), value)
+                sub = replace(sub, **{name: coerced})
+            cfg = replace(cfg, **{section.name: sub})
+        return cfg.validate()
+
+    def to_toml(self) -> str:
+        return tomlio.dumps(self.to_dict())
+
+    def save(self, path: str | Path) -> None:
+        tomlio.write_atomic(Path(path), self.to_toml())
+
+    @classmethod
+    def load(cls, path: str | Path) -> Config:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise ConfigError("config", f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError("config", f"{path.name} is not valid TOML: {e}") from None
+        return cls.from_dict(data)
+
+
+def architecture_key(cfg: Config) -> tuple:
+    """What, when changed, needs new networks (and so a reset)."""
+    return (cfg.generator, cfg.discriminator, cfg.noise.dim, cfg.train.device, cfg.opt_g.name, cfg.opt_d.name)
+
+
+def field_info(key: str) -> dict:
+    """Limits and help of one dotted key, for building controls and tooltips."""
+    section, name = _split(key)
+    return dict(_field(getattr(Config(), section), name).metadata)
+
+
+def all_keys() -> list[str]:
+    cfg = Config()
+    return [f"{s.name}.{f.name}" for s in fields(cfg) for f in fields(getattr(cfg, s.name))]
+
+
+# ---------------------------------------------------------------- helpers
+def _split(key: str) -> tuple[str, str]:
+    parts = key.split(".")
+    sections = [f.name for f in fields(Config)]
+    if len(parts) != 2 or parts[0] not in sections:
+        raise ConfigError(key, f"unknown key; keys look like section.name with section one of "
+                               f"{', '.join(sections)}")
+    sub = getattr(Config(), parts[0])
+    if parts[1] not in {f.name for f in fields(sub)}:
+        raise ConfigError(key, f"unknown key; {parts[0]} has {', '.join(f.name for f in fields(sub))}")
+    return parts[0], parts[1]
+
+
+def _field(sub, name: str):
+    return next(f for f in fields(sub) if f.name == name)
+
+
+def _kind(f) -> type:
+    d = f.default
+    if f.metadata.get("choices") or isinstance(d, str) or f.name in ("points_file", "preset"):
+        return str
+    if isinstance(d, bool):
+        return bool
+    if isinstance(d, int) and not isinstance(d, bool):
+        return int
+    return float
+
+
+def _coerce(key: str, f, value: Any) -> Any:
+    kind = _kind(f)
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "") and
+                         f.metadata.get("optional")):
+        if f.metadata.get("optional"):
+            return None
+        raise ConfigError(key, "a value is required")
+    if kind is str:
+        if not isinstance(value, str):
+            raise ConfigError(key, f"expected text, got {value!r}")
+        return value.strip()
+    if isinstance(value, bool):
+        raise ConfigError(key, f"expected a number, got {value!r}")
+    try:
+        if kind is int:
+            number = float(value)  # accepts "1e3" and 256.0; rejects 2.5 below
+            if not number.is_integer():
+                raise ValueError
+            return int(number)
+        return float(value)
+    except (TypeError, ValueError, OverflowError):
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(key, f"expected {what}{_range_text(f)}, got {value!r}") from None
+
+
+def _range_text(f) -> str:
+    lo, hi = f.metadata.get("lo"), f.metadata.get("hi")
+    if lo is None and hi is None:
+        return ""
+    return f" in [{lo:g}, {hi:g}]"
+
+
+def _check(key: str, f, value: Any) -> None:
+    meta = f.metadata
+    if value is None:
+        if meta.get("optional"):
+            return
+        raise ConfigError(key, "a value is required")
+    choices = meta.get("choices")
+    if choices is not None:
+        if value not in choices:
+            raise ConfigError(key, f"'{value}' is not one of {', '.join(choices)}")
+        return
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(key, f"must be a finite number{_range_text(f)}, got {value}")
+        lo, hi = meta.get("lo"), meta.get("hi")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise ConfigError(key, f"{value:g} is outside the allowed range{_range_text(f)}")

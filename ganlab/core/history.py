@@ -1,0 +1,97 @@
+"""Append-only metric history that another thread can read without locks.
+
+Columns live in preallocated numpy arrays that double when full. A reader takes `view()`,
+which slices the arrays at the current length: the slice stays valid even if the writer
+reallocates afterwards (the old array is kept alive by the slice), so the GUI thread can draw
+curves while the training thread appends, and a snapshot never copies the whole history.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+
+
+class History:
+    def __init__(self, columns: tuple[str, ...], capacity: int = 4096):
+        self.columns = tuple(columns)
+        self._data = np.full((capacity, len(columns)), np.nan)
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, *values: float) -> None:
+        if len(values) != len(self.columns):
+            raise ValueError(f"expected {len(self.columns)} values ({', '.join(self.columns)})")
+        data = self._data
+        if self._n == len(data):
+            grown = np.full((2 * len(data), len(self.columns)), np.nan)
+            grown[: self._n] = data
+            data = grown
+        data[self._n] = values
+        self._data = data  # publish the (possibly new) array before the new length
+        self._n += 1
+
+    def view(self) -> dict[str, np.ndarray]:
+        """Read-only column views of the rows written so far."""
+        n, data = self._n, self._data
+        rows = data[:n]
+        rows = rows.view()
+        rows.setflags(write=False)
+        return {c: rows[:, i] for i, c in enumerate(self.columns)}
+
+    def array(self) -> np.ndarray:
+        return self._data[: self._n].copy()
+
+    def last(self) -> dict[str, float] | None:
+        if self._n == 0:
+            return None
+        return dict(zip(self.columns, self._data[self._n - 1].tolist(), strict=True))
+
+    def clear(self) -> None:
+        self._data = np.full((4096, len(self.columns)), np.nan)
+        self._n = 0
+
+    def load(self, array: np.ndarray) -> None:
+        array = np.asarray(array, dtype=np.float64).reshape(-1, len(self.columns))
+        self._data = np.full((max(4096, 2 * len(array)), len(self.columns)), np.nan)
+        self._data[: len(array)] = array
+        self._n = len(array)
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(self.columns)
+        for row in self._data[: self._n]:
+            w.writerow([_fmt(c, v) for c, v in zip(self.columns, row, strict=True)])
+        return buf.getvalue()
+
+
+def _fmt(column: str, v: float) -> str:
+    if np.isnan(v):
+        return ""
+    if column in ("step", "modes_captured", "iteration") and float(v).is_integer():
+        return str(int(v))
+    return f"{v:.6g}"
+
+
+def decimate(x: np.ndarray, y: np.ndarray, max_points: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+    """Min/max decimation: keeps spikes visible while drawing at most ~max_points points."""
+    n = len(x)
+    if n <= max_points:
+        return x, y
+    bins = max_points // 2
+    per = n // bins
+    m = per * bins
+    block = y[n - m:].reshape(bins, per)  # drop the oldest n - m (< bins) points' bucket remainder
+    with np.errstate(invalid="ignore"):
+        lo = np.nanargmin(np.where(np.isnan(block), np.inf, block), axis=1)
+        hi = np.nanargmax(np.where(np.isnan(block), -np.inf, block), axis=1)
+    base = (n - m) + np.arange(bins) * per
+    idx = np.sort(np.stack([base + lo, base + hi], axis=1), axis=1).ravel()
+    if n - m:
+        idx = np.concatenate([[0], idx])
+    return x[idx], y[idx]

@@ -1,0 +1,128 @@
+"""Target presets, each a GaussianMixture, plus targets built from points (drawn or from a CSV).
+
+Sizes follow the classic 2-D GAN toys (gan_toy.py, VEEGAN, PacGAN) scaled to fit [-3, 3]^2, with
+modes wide enough to see at a projector; the lesson presets narrow them when the literature does.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from .target import MAX_MODES, GaussianMixture, TargetError
+
+MAX_CSV_ROWS = 1_000_000
+
+
+def ring(n: int = 8, radius: float = 2.0, std: float = 0.05) -> GaussianMixture:
+    # endpoint=False: linspace(0, 2pi, n) would repeat the first mode.
+    a = np.linspace(0.0, 2.0 * math.pi, n, endpoint=False)
+    return GaussianMixture(np.c_[radius * np.cos(a), radius * np.sin(a)], std)
+
+
+def grid(n_side: int = 5, spacing: float = 1.0, std: float = 0.05) -> GaussianMixture:
+    c = (np.arange(n_side) - (n_side - 1) / 2.0) * spacing
+    xx, yy = np.meshgrid(c, c)
+    return GaussianMixture(np.c_[xx.ravel(), yy.ravel()], std)
+
+
+def two_gaussians(distance: float = 3.0, std: float = 0.3) -> GaussianMixture:
+    return GaussianMixture([[-distance / 2, 0.0], [distance / 2, 0.0]], std)
+
+
+def line(n: int = 12, length: float = 4.0, std: float = 0.12) -> GaussianMixture:
+    x = np.linspace(-length / 2, length / 2, n)
+    return GaussianMixture(np.c_[x, 0.5 * x], std)
+
+
+def spiral(n: int = 24, turns: float = 1.75, std: float = 0.08, radius: float = 2.4) -> GaussianMixture:
+    t = np.linspace(0.15, 1.0, n)
+    a = 2.0 * math.pi * turns * t
+    r = radius * t
+    return GaussianMixture(np.c_[r * np.cos(a), r * np.sin(a)], std)
+
+
+def single(std: float = 0.5) -> GaussianMixture:
+    return GaussianMixture([[0.0, 0.0]], std)
+
+
+def from_points(points, std: float = 0.1, max_modes: int = MAX_MODES) -> GaussianMixture:
+    """A mixture of small Gaussians centred on the given points.
+
+    Above max_modes points the cloud is thinned to max_modes evenly spaced points (deterministic),
+    so a large CSV still becomes a usable target.
+    """
+    pts = np.asarray(points, dtype=np.float64)
+    if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) == 0:
+        raise TargetError("points must be a non-empty list of (x, y) pairs")
+    if not np.all(np.isfinite(pts)):
+        raise TargetError("points must be finite numbers")
+    if len(pts) > max_modes:
+        pts = pts[np.linspace(0, len(pts) - 1, max_modes).round().astype(int)]
+    return GaussianMixture(pts, std)
+
+
+def read_points_csv(path: str | Path, max_rows: int = MAX_CSV_ROWS) -> np.ndarray:
+    """Read x,y pairs from a CSV (an optional header row is skipped). Errors name the line."""
+    path = Path(path)
+    try:
+        f = path.open(newline="", encoding="utf-8-sig")
+    except OSError as e:
+        raise TargetError(f"cannot read points file {path}: {e.strerror or e}") from None
+    rows: list[tuple[float, float]] = []
+    with f:
+        for lineno, row in enumerate(csv.reader(f), start=1):
+            cells = [c.strip() for c in row if c.strip()]
+            if not cells:
+                continue
+            if len(cells) < 2:
+                raise TargetError(f"{path.name}, line {lineno}: expected two columns x,y")
+            try:
+                x, y = float(cells[0]), float(cells[1])
+            except ValueError:
+                if not rows and lineno == 1:
+                    continue  # header
+                raise TargetError(f"{path.name}, line {lineno}: '{cells[0]}, {cells[1]}' is not a number pair") \
+                    from None
+            if not (math.isfinite(x) and math.isfinite(y)):
+                raise TargetError(f"{path.name}, line {lineno}: coordinates must be finite")
+            rows.append((x, y))
+            if len(rows) > max_rows:
+                raise TargetError(f"{path.name}: more than {max_rows:,} rows; thin the file first")
+    if not rows:
+        raise TargetError(f"{path.name}: no x,y rows found")
+    return np.asarray(rows)
+
+
+def from_csv(path: str | Path, std: float = 0.1) -> GaussianMixture:
+    return from_points(read_points_csv(path), std)
+
+
+# name -> (factory taking std or None, one-line description)
+PRESETS: dict[str, tuple[Callable[..., GaussianMixture], str]] = {
+    "ring8": (ring, "8 Gaussians on a circle of radius 2 (the classic mode-collapse test)"),
+    "grid25": (grid, "25 Gaussians on a 5 x 5 grid"),
+    "two": (two_gaussians, "two well separated Gaussians"),
+    "line": (line, "12 small Gaussians along a line"),
+    "spiral": (spiral, "24 small Gaussians along a spiral"),
+    "single": (single, "one Gaussian (the easiest target)"),
+}
+
+
+def make_preset(name: str, std: float | None = None) -> GaussianMixture:
+    """Build a preset by name; std overrides the preset's mode std."""
+    if name not in PRESETS:
+        raise TargetError(f"unknown target preset '{name}'; choose one of: {', '.join(PRESETS)}")
+    factory = PRESETS[name][0]
+    return factory() if std is None else factory(std=std)
+
+
+def build_target(tc) -> GaussianMixture:
+    """The target a TargetConfig describes (a preset, or points from a CSV)."""
+    if tc.preset == "points":
+        return from_csv(tc.points_file, tc.std if tc.std is not None else 0.1)
+    return make_preset(tc.preset, tc.std)

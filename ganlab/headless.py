@@ -1,0 +1,141 @@
+"""`ganlab run`: train without a window and write metrics, config and summary files.
+
+Qt-free, so it runs in CI, over ssh and in notebooks. Ctrl+C or SIGTERM stop after the current
+iteration and still write complete files; the exit code says what happened.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import __version__
+from .core.config import Config
+from .core.history import History
+from .core.observer import Observer
+from .core.tomlio import write_atomic
+from .core.trainer import Trainer
+
+CSV_COLUMNS = ("step", "loss_d", "loss_g", "jsd", "v_estimate", "v_at_dstar", "kl_pg_pdata",
+               "modes_captured", "hq_fraction", "grad_norm_g", "seconds")
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 2, 3, 130
+
+
+@dataclass
+class RunResult:
+    exit_code: int
+    message: str
+    rows: History
+    summary: dict
+    trainer: Trainer
+    observer: Observer
+
+
+class _Stop(Exception):
+    pass
+
+
+def run(config: Config, steps: int, out_dir: str | Path, progress: bool | None = None,
+        on_log=None) -> RunResult:
+    """Train for `steps` iterations, logging every config.theory.every; write the files into out_dir.
+
+    on_log(trainer, observer, snapshot) is called at each logged step (the figure and recording
+    writers hook in here).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    progress = sys.stderr.isatty() if progress is None else progress
+    trainer = Trainer(config)
+    observer = Observer(trainer)
+    rows = History(CSV_COLUMNS)
+    every = config.theory.every
+    t0 = time.perf_counter()
+    train_seconds = 0.0
+    code, message = EXIT_OK, "done"
+    old_term = _install_sigterm()
+    try:
+        snap = _log(trainer, observer, rows, t0, on_log)
+        while trainer.iteration < steps and trainer.status == "ok":
+            n = min(every - trainer.iteration % every, steps - trainer.iteration)
+            ts = time.perf_counter()
+            trainer.step(n)
+            train_seconds += time.perf_counter() - ts
+            snap = _log(trainer, observer, rows, t0, on_log)
+            if progress:
+                _progress(trainer.iteration, steps, time.perf_counter() - t0, snap)
+        if trainer.status != "ok":
+            code, message = EXIT_DIVERGED, trainer.message
+    except (KeyboardInterrupt, _Stop):
+        code, message = EXIT_INTERRUPTED, f"interrupted at iteration {trainer.iteration}; files hold the run so far"
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+        if progress:
+            sys.stderr.write("\n")
+    elapsed = time.perf_counter() - t0
+    summary = _summary(config, trainer, rows, elapsed, train_seconds, code, message)
+    write_atomic(out / "metrics.csv", rows.to_csv())
+    write_atomic(out / "config.toml", config.to_toml())
+    write_atomic(out / "summary.json", json.dumps(summary, indent=2, allow_nan=False) + "\n")
+    return RunResult(code, message, rows, summary, trainer, observer)
+
+
+def _log(trainer: Trainer, observer: Observer, rows: History, t0: float, on_log):
+    snap = observer.take(theory=True)
+    th, cov, last = snap.theory, snap.coverage, trainer.last
+    rows.append(trainer.iteration, last.loss_d, last.loss_g, th.jsd, th.v_estimate, th.v_at_dstar,
+                th.kl_pg_pdata, cov.modes_captured, cov.hq_fraction, last.grad_norm_g, time.perf_counter() - t0)
+    if on_log is not None:
+        on_log(trainer, observer, snap)
+    return snap
+
+
+def _summary(config, trainer, rows, elapsed, train_seconds, code, message) -> dict:
+    final = {k: _finite_or_none(v) for k, v in (rows.last() or {}).items()}
+    return {
+        "status": {EXIT_OK: "ok", EXIT_DIVERGED: "diverged", EXIT_INTERRUPTED: "interrupted"}[code],
+        "message": message,
+        "iterations": trainer.iteration,
+        "final": final,
+        "n_modes": trainer.target.n_modes,
+        "device": str(trainer.device),
+        "seconds": round(elapsed, 3),
+        "iterations_per_second": round(trainer.iteration / train_seconds, 1) if train_seconds > 0 else None,
+        "versions": {"ganlab": __version__, "python": platform.python_version(), "torch": torch.__version__,
+                     "numpy": np.__version__},
+        "seed": config.train.seed,
+    }
+
+
+def _finite_or_none(v):
+    return v if isinstance(v, (int, float)) and math.isfinite(v) else None
+
+
+def _progress(i: int, n: int, elapsed: float, snap) -> None:
+    width = 30
+    done = int(width * i / max(n, 1))
+    rate = i / elapsed if elapsed > 0 else 0.0
+    cov = snap.coverage
+    sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {i}/{n}  {rate:6.0f} it/s  "
+                     f"JSD {snap.theory.jsd:.3f}  modes {cov.modes_captured}/{cov.n_modes}   ")
+    sys.stderr.flush()
+
+
+def _install_sigterm():
+    def handler(signum, frame):
+        raise _Stop()
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        return None
