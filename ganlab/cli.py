@@ -53,8 +53,8 @@ def resolve_config(args):
             raise ValueError(f"--set expects KEY=VALUE, got '{s}'")
         k, v = s.split("=", 1)
         items.append((k.strip(), v.strip()))
-    for k, v in items:
-        cfg = cfg.with_value(k, v)
+    for k, v in items:  # validated once at the end: --preset points needs the --set points_file after it
+        cfg = cfg.with_value(k, v, validate=False)
     return cfg.validate()
 
 
@@ -86,8 +86,11 @@ def cmd_run(args) -> int:
     s = result.summary
     final = s["final"]
     if result.exit_code == EXIT_OK:
-        print(f"ganlab run: {s['iterations']} iterations on {s['device']} at {s['iterations_per_second']} it/s; "
-              f"JSD {final.get('jsd')}, modes {final.get('modes_captured')}/{s['n_modes']}; files in {args.out}")
+        rate = f" at {s['iterations_per_second']:g} it/s" if s["iterations_per_second"] else ""
+        jsd = final.get("jsd")
+        jsd_text = f"{jsd:.4f} nats" if jsd is not None else "n/a"
+        print(f"ganlab run: {s['iterations']} iterations on {s['device']}{rate}; JSD {jsd_text}, "
+              f"modes {final.get('modes_captured')}/{s['n_modes']}; files in {args.out}")
     else:
         print(f"ganlab run: {result.message}", file=sys.stderr)
     return result.exit_code

@@ -102,6 +102,9 @@ def _log(trainer: Trainer, observer: Observer, rows: History, t0: float, on_log)
 
 def _summary(config, trainer, rows, elapsed, train_seconds, code, message) -> dict:
     final = {k: _finite_or_none(v) for k, v in (rows.last() or {}).items()}
+    for k in ("step", "modes_captured"):  # counts, stored as floats in the History
+        if final.get(k) is not None:
+            final[k] = int(final[k])
     return {
         "status": {EXIT_OK: "ok", EXIT_DIVERGED: "diverged", EXIT_INTERRUPTED: "interrupted"}[code],
         "message": message,

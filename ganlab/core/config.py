@@ -101,20 +101,27 @@ class Config:
         section, name = _split(key)
         return getattr(getattr(self, section), name)
 
-    def with_value(self, key: str, value: Any) -> Config:
-        """A copy with one dotted key set (value may be a string, as from the command line)."""
+    def with_value(self, key: str, value: Any, validate: bool = True) -> Config:
+        """A copy with one dotted key set (value may be a string, as from the command line).
+
+        validate=False skips the whole-config checks (ranges and cross-field rules) for a batch of
+        edits that is only consistent as a whole; the value is still coerced to the field's type.
+        """
         section, name = _split(key)
         sub = getattr(self, section)
         coerced = _coerce(key, _field(sub, name), value)
         new = replace(self, **{section: replace(sub, **{name: coerced})})
-        new.validate()
+        if validate:
+            new.validate()
         return new
 
     def with_values(self, items: dict[str, Any]) -> Config:
+        """A copy with several keys set, validated once at the end (so that e.g. target.preset =
+        'points' and target.points_file can be set together, in either order)."""
         cfg = self
         for k, v in items.items():
-            cfg = cfg.with_value(k, v)
-        return cfg
+            cfg = cfg.with_value(k, v, validate=False)
+        return cfg.validate()
 
     # ------------------------------------------------------------ validation
     def validate(self) -> Config:

@@ -28,7 +28,7 @@ class History:
             raise ValueError(f"expected {len(self.columns)} values ({', '.join(self.columns)})")
         data = self._data
         if self._n == len(data):
-            grown = np.full((2 * len(data), len(self.columns)), np.nan)
+            grown = np.full((max(2 * len(data), 16), len(self.columns)), np.nan)
             grown[: self._n] = data
             data = grown
         data[self._n] = values
@@ -79,19 +79,30 @@ def _fmt(column: str, v: float) -> str:
 
 
 def decimate(x: np.ndarray, y: np.ndarray, max_points: int = 2000) -> tuple[np.ndarray, np.ndarray]:
-    """Min/max decimation: keeps spikes visible while drawing at most ~max_points points."""
+    """Min/max decimation: keeps spikes visible while drawing at most max_points points (>= 6).
+
+    The series is cut into equal buckets of `per` points, plus a shorter head bucket of the oldest
+    points; each bucket contributes its min and its max (in time order), and the first and last
+    points are always kept so the curve spans the whole run.
+    """
     n = len(x)
     if n <= max_points:
         return x, y
-    bins = max_points // 2
+    bins = max(1, (max_points - 4) // 2)  # 2 points per bucket, plus the head's 2, the first and the last
     per = n // bins
     m = per * bins
-    block = y[n - m:].reshape(bins, per)  # drop the oldest n - m (< bins) points' bucket remainder
-    with np.errstate(invalid="ignore"):
-        lo = np.nanargmin(np.where(np.isnan(block), np.inf, block), axis=1)
-        hi = np.nanargmax(np.where(np.isnan(block), -np.inf, block), axis=1)
-    base = (n - m) + np.arange(bins) * per
-    idx = np.sort(np.stack([base + lo, base + hi], axis=1), axis=1).ravel()
-    if n - m:
-        idx = np.concatenate([[0], idx])
+    head = n - m  # < bins oldest points that do not fill a bucket: their own (short) bucket
+    yy = np.asarray(y, dtype=np.float64)
+    block = yy[head:].reshape(bins, per)
+    lo = np.argmin(np.where(np.isnan(block), np.inf, block), axis=1)
+    hi = np.argmax(np.where(np.isnan(block), -np.inf, block), axis=1)
+    base = head + np.arange(bins) * per
+    parts = [np.zeros(1, dtype=np.intp)]
+    if head:
+        hb = yy[:head]
+        parts.append(np.array([np.argmin(np.where(np.isnan(hb), np.inf, hb)),
+                               np.argmax(np.where(np.isnan(hb), -np.inf, hb))], dtype=np.intp))
+    parts.append(np.stack([base + lo, base + hi], axis=1).ravel())
+    parts.append(np.array([n - 1], dtype=np.intp))
+    idx = np.unique(np.concatenate(parts))  # sorted, without duplicates (flat buckets give lo == hi)
     return x[idx], y[idx]

@@ -59,6 +59,7 @@ class Observer:
         self._grid: Grid | None = None
         self._grid_key = None
         self._z: torch.Tensor | None = None
+        self._z_key = None
         self._real_idx: np.ndarray | None = None
         self._real_eps: np.ndarray | None = None
         self._display_seed = trainer.config.train.seed + 101
@@ -87,9 +88,11 @@ class Observer:
     def _noise(self) -> torch.Tensor:
         t = self.trainer
         c = t.config.noise
-        if self._z is None or self._z.shape != (self.n_samples, c.dim) or self._z.device != t.device:
+        key = (self.n_samples, c.dim, c.dist, t.device)
+        if self._z is None or self._z_key != key:  # dist too: uniform noise must not show G on Gaussian z
             g = torch.Generator(device=t.device).manual_seed(self._display_seed)
             self._z = sample_noise(self.n_samples, c.dim, c.dist, generator=g, device=t.device)
+            self._z_key = key
         return self._z
 
     def real_samples(self) -> np.ndarray:
@@ -124,7 +127,8 @@ class Observer:
         else:
             with torch.no_grad():
                 fake = t.G(z).cpu().numpy().astype(np.float32)
-        d_prob = losses.logits_to_prob(cfg.train.loss, d_logits_np)
+        with np.errstate(invalid="ignore"):  # a diverged D gives NaN logits: NaN probabilities, no warning
+            d_prob = losses.logits_to_prob(cfg.train.loss, d_logits_np)
         fields = cov = None
         if theory:
             fields = compute_theory(t.target, fake, grid, h=cfg.theory.bandwidth or None, d_prob=d_prob)

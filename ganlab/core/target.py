@@ -37,20 +37,28 @@ class GaussianMixture:
     weights: np.ndarray
 
     def __init__(self, means, stds, weights=None):
-        means = np.array(means, dtype=np.float64).reshape(-1, 2)
-        k = len(means)
-        if k == 0:
+        try:
+            means = np.array(means, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TargetError("mode centres must be a list of (x, y) number pairs") from None
+        if means.size == 0:
             raise TargetError("a target needs at least one mode")
+        if means.shape == (2,):
+            means = means.reshape(1, 2)
+        if means.ndim != 2 or means.shape[1] != 2:
+            # reshape(-1, 2) would silently turn e.g. two (x, y, z) rows into three modes
+            raise TargetError(f"mode centres must be (x, y) pairs, got an array of shape {means.shape}")
+        k = len(means)
         if k > MAX_MODES:
             raise TargetError(f"a target has at most {MAX_MODES} modes, got {k}")
         if not np.all(np.isfinite(means)) or np.any(np.abs(means) > MAX_ABS_COORD):
             raise TargetError(f"mode centres must be finite and within +-{MAX_ABS_COORD:g}")
-        stds = np.broadcast_to(np.array(stds, dtype=np.float64), (k,)).copy()
+        stds = _per_mode("stds", stds, k)
         if not np.all(np.isfinite(stds)) or np.any(stds < MIN_STD) or np.any(stds > MAX_STD):
             raise TargetError(f"mode std must be in [{MIN_STD:g}, {MAX_STD:g}]")
         if weights is None:
             weights = np.ones(k)
-        weights = np.broadcast_to(np.array(weights, dtype=np.float64), (k,)).copy()
+        weights = _per_mode("weights", weights, k)
         if not np.all(np.isfinite(weights)) or np.any(weights <= 0):
             raise TargetError("mode weights must be finite and > 0")
         weights = weights / weights.sum()
@@ -187,6 +195,14 @@ class GaussianMixture:
 
     def __repr__(self) -> str:
         return f"GaussianMixture(K={self.n_modes}, min_std={self.min_std:.3g})"
+
+
+def _per_mode(name: str, values, k: int) -> np.ndarray:
+    """One value per mode (a scalar applies to all), as a fresh float64 array; TargetError otherwise."""
+    try:
+        return np.broadcast_to(np.array(values, dtype=np.float64), (k,)).copy()
+    except (TypeError, ValueError):
+        raise TargetError(f"{name} must be one number or one number per mode ({k} modes)") from None
 
 
 def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:

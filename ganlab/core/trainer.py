@@ -96,13 +96,21 @@ class Trainer:
         new.validate()
         old = self.config
         reset = self.needs_reset(new)
+        # Everything that can fail (a bad points file, CUDA missing) runs before any state changes,
+        # so a refused config leaves the trainer exactly as it was.
+        target = build_target(new.target) if new.target != old.target else None
+        device = resolve_device(new.train.device) if reset else self.device
         self.config = new
-        if new.target != old.target:
-            self.set_target(build_target(new.target))
+        if target is not None:
+            self.set_target(target)
         if reset:
-            self.device = resolve_device(new.train.device)
+            self.device = device
             self.reset()
             return True
+        if new.noise != old.noise or new.train.batch_size != old.train.batch_size:
+            # The buffered block holds batches drawn for the old settings: a new noise distribution
+            # must show in the very next step, not up to BLOCK batches later.
+            self._drop_blocks()
         for opt, oc in ((self.opt_g, new.opt_g), (self.opt_d, new.opt_d)):
             for group in opt.param_groups:
                 group["lr"] = oc.lr

@@ -1,0 +1,202 @@
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from ganlab.core.config import Config
+from ganlab.core.coverage import Coverage
+from ganlab.core.grid import Grid
+from ganlab.core.observer import METRIC_COLUMNS, Observer, Snapshot
+from ganlab.core.theory import TheoryFields
+from ganlab.core.trainer import Trainer
+
+
+def small_config(**values) -> Config:
+    base = {"generator.width": 16, "discriminator.width": 16, "train.batch_size": 64, "train.device": "cpu",
+            "opt_d.lr": 1e-3, "opt_g.lr": 1e-3}
+    base.update(values)
+    return Config().with_values(base)
+
+
+def _pair(**values):
+    t = Trainer(small_config(**{"theory.samples": 600, **values}))
+    return t, Observer(t, grid_n=64)
+
+
+def test_snapshot_fields():
+    t, obs = _pair()
+    t.step(3)
+    s = obs.take(push=True, manifold=True)
+    assert isinstance(s, Snapshot)
+    assert s.iteration == 3 and s.status == "ok" and s.loss == "nonsaturating"
+    assert s.device == "cpu" and s.seed == 0 and not s.freeze_g and not s.freeze_d
+    assert s.target is t.target
+    for arr in (s.real, s.fake, s.fake_push):
+        assert arr.shape == (600, 2) and arr.dtype == np.float32 and np.all(np.isfinite(arr))
+    assert isinstance(s.grid, Grid) and s.grid.n == 64
+    assert s.d_logits.shape == (64, 64) and s.d_logits.dtype == np.float32
+    assert s.d_prob.shape == (64, 64) and s.d_prob.dtype == np.float32
+    np.testing.assert_allclose(s.d_prob, 1.0 / (1.0 + np.exp(-s.d_logits.astype(np.float64))), rtol=1e-5)
+    assert s.manifold.shape == (48, 48, 2)
+    assert isinstance(s.theory, TheoryFields) and isinstance(s.coverage, Coverage)
+    assert 0.0 <= s.theory.jsd <= np.log(2) + 1e-12
+    assert s.coverage.n_modes == 8 and s.coverage.hq.shape == (600,)
+    np.testing.assert_array_equal(s.losses["step"], [1, 2, 3])
+    assert set(s.metrics) == set(METRIC_COLUMNS)
+
+
+def test_snapshot_d_logits_orientation():
+    t, obs = _pair()
+    s = obs.take(theory=False)
+    g = s.grid
+    iy, ix = 5, 40
+    xy = np.array([[g.centers_x()[ix], g.centers_y()[iy]]], dtype=np.float32)
+    assert s.d_logits[iy, ix] == pytest.approx(float(t.d_logits(xy)[0]), rel=1e-5, abs=1e-6)
+
+
+def test_fake_cloud_is_g_of_fixed_noise():
+    t, obs = _pair()
+    a = obs.take(theory=False)
+    b = obs.take(theory=False)
+    np.testing.assert_array_equal(a.fake, b.fake)
+    np.testing.assert_array_equal(a.real, b.real)
+    t.step(5)
+    c = obs.take(theory=False)
+    assert not np.array_equal(a.fake, c.fake)  # G moved; the same z shows where each point went
+    # the fake points are G applied to one fixed noise batch: training does not redraw them
+    z = obs._noise()
+    with torch.no_grad():
+        np.testing.assert_allclose(c.fake, t.G(z).numpy(), rtol=1e-6)
+
+
+def test_watching_does_not_change_the_run():
+    a = Trainer(small_config())
+    b, obs = _pair()
+    for _ in range(4):
+        a.step(5)
+        b.step(5)
+        obs.take(push=True, manifold=True)
+    np.testing.assert_array_equal(a.losses.view()["loss_d"], b.losses.view()["loss_d"])
+    np.testing.assert_array_equal(a.losses.view()["loss_g"], b.losses.view()["loss_g"])
+
+
+def test_real_cloud_follows_moved_mode():
+    t, obs = _pair()
+    before = obs.take(theory=False).real
+    old = t.target
+    i, delta = 2, np.array([0.7, -0.4])
+    t.set_target(old.moved(i, old.means[i] + delta))
+    after = obs.take(theory=False).real
+    nearest = np.array([old.nearest_mode(p)[0] for p in before])
+    moved = nearest == i
+    assert 30 < moved.sum() < 150  # about 1/8 of the points
+    np.testing.assert_allclose(after[moved] - before[moved], np.broadcast_to(delta, (moved.sum(), 2)), atol=1e-5)
+    np.testing.assert_array_equal(after[~moved], before[~moved])
+
+
+def test_real_cloud_follows_resized_mode():
+    t, obs = _pair()
+    before = obs.take(theory=False).real
+    old = t.target
+    t.set_target(old.with_std(0, old.stds[0] * 3))
+    after = obs.take(theory=False).real
+    nearest = np.array([old.nearest_mode(p)[0] for p in before])
+    sel = nearest == 0
+    np.testing.assert_allclose(after[sel] - old.means[0], 3 * (before[sel] - old.means[0]), rtol=1e-4, atol=1e-5)
+
+
+def test_real_cloud_after_mode_removed_and_added():
+    t, obs = _pair()
+    obs.take(theory=False)
+    t.set_target(t.target.without_mode(7))
+    r = obs.take(theory=False).real
+    assert r.shape == (600, 2)
+    d = np.array([t.target.nearest_mode(p)[1] for p in r])
+    assert d.max() < 6 * t.target.stds.max()  # every point belongs to an existing mode
+    t.set_target(t.target.with_mode((0.0, 0.0)))
+    obs.target_changed(structural=True)
+    r = obs.take(theory=False).real
+    near_new = np.linalg.norm(r, axis=1) < 0.5
+    assert 30 < near_new.sum() < 150  # the new mode gets its share
+
+
+def test_metrics_row_once_per_iteration():
+    t, obs = _pair()
+    obs.take()
+    obs.take()
+    assert len(obs.metrics) == 1
+    t.step(2)
+    obs.take(record=False)
+    assert len(obs.metrics) == 1
+    obs.take(theory=False)
+    assert len(obs.metrics) == 1
+    s = obs.take()
+    s2 = obs.take()
+    assert len(obs.metrics) == 2
+    np.testing.assert_array_equal(s2.metrics["step"], [0, 2])
+    assert s.metrics["jsd"][-1] == pytest.approx(s.theory.jsd)
+    assert s.metrics["modes_captured"][-1] == s.coverage.modes_captured
+    assert s.metrics["v_at_dstar"][-1] == pytest.approx(s.theory.v_at_dstar)
+    obs.clear()
+    assert len(obs.metrics) == 0
+
+
+def test_theory_off_and_no_probability_loss():
+    t, obs = _pair(**{"train.loss": "wgan-gp"})
+    s = obs.take(theory=False)
+    assert s.theory is None and s.coverage is None and s.d_prob is None
+    s = obs.take()
+    assert s.d_prob is None and np.isnan(s.theory.v_estimate) and np.isfinite(s.theory.jsd)
+
+
+def test_set_samples():
+    t, obs = _pair()
+    obs.set_samples(250)
+    s = obs.take(theory=False)
+    assert s.real.shape == (250, 2) and s.fake.shape == (250, 2)
+
+
+def test_display_noise_follows_noise_distribution():
+    t, obs = _pair()
+    gauss = obs.take(theory=False).fake
+    z_gauss = obs._noise().clone()
+    assert float(z_gauss.abs().max()) > 1.5
+    t.apply_config(t.config.with_value("noise.dist", "uniform"))  # weights unchanged
+    z = obs._noise()
+    assert float(z.abs().max()) <= 1.0
+    assert not np.array_equal(obs.take(theory=False).fake, gauss)
+
+
+@pytest.mark.parametrize("dim,shape", [(1, (400, 2)), (2, (48, 48, 2)), (3, None)])
+def test_manifold_shapes(dim, shape):
+    t, obs = _pair(**{"noise.dim": dim})
+    s = obs.take(theory=False, manifold=True)
+    if shape is None:
+        assert s.manifold is None
+    else:
+        assert s.manifold.shape == shape and np.all(np.isfinite(s.manifold))
+
+
+def test_diverged_snapshot_is_sanitised():
+    t, obs = _pair()
+    with torch.no_grad():
+        for p in t.G.parameters():
+            p.fill_(float("nan"))
+    t.step(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = obs.take()
+    assert s.status == "diverged" and "iteration 1" in s.message
+    assert np.all(np.isfinite(s.fake))
+    assert np.isnan(s.theory.v_estimate)  # D is NaN everywhere after the NaN update
+
+
+def test_grid_is_kept_while_a_dragged_mode_still_fits():
+    t, obs = _pair()
+    g0 = obs.take(theory=False).grid
+    t.set_target(t.target.moved(0, t.target.means[0] + [0.05, 0.0]))
+    assert obs.take(theory=False).grid is g0
+    t.set_target(t.target.moved(0, (8.0, 0.0)))
+    g1 = obs.take(theory=False).grid
+    assert g1.xmax >= 8.0 + 4 * t.target.stds[0]
