@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ganlab", description="A desktop playground for GANs.",
                                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"ganlab {__version__}")
+    p.add_argument("--smoke-test", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command")
     r = sub.add_parser("run", help="train without a window and write metrics.csv, config.toml, summary.json",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -96,7 +97,17 @@ def cmd_run(args) -> int:
     return result.exit_code
 
 
+def _single_threaded_blas() -> None:
+    """numpy's BLAS threads spin against the training and GUI threads on a 2-core laptop; the
+    matrices here are small, so one thread each is faster. Must run before numpy is imported."""
+    import os
+
+    for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _single_threaded_blas()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -106,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_run(args)
     from .app.main import run_app
 
-    return run_app()
+    return run_app(smoke_seconds=args.smoke_test)
 
 
 if __name__ == "__main__":

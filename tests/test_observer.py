@@ -142,12 +142,19 @@ def test_metrics_row_once_per_iteration():
     assert len(obs.metrics) == 0
 
 
-def test_theory_off_and_no_probability_loss():
+def test_cheap_frames_carry_the_last_full_evaluation():
     t, obs = _pair(**{"train.loss": "wgan-gp"})
-    s = obs.take(theory=False)
-    assert s.theory is None and s.coverage is None and s.d_prob is None
-    s = obs.take()
-    assert s.d_prob is None and np.isnan(s.theory.v_estimate) and np.isfinite(s.theory.jsd)
+    full = obs.take()
+    assert full.d_prob is None and np.isnan(full.theory.v_estimate) and np.isfinite(full.theory.jsd)
+    t.step(5)
+    cheap = obs.take(theory=False)
+    assert cheap.iteration == 5 and cheap.theory_iteration == 0
+    assert cheap.theory is full.theory and cheap.d_logits is full.d_logits  # carried, not recomputed
+    assert not np.array_equal(cheap.fake, full.fake)                      # the clouds are new
+    assert len(obs.metrics) == 1                                          # no metric row for a cheap frame
+    obs.target_changed(structural=False)                                   # D* depends on the target
+    again = obs.take(theory=False)
+    assert again.theory_iteration == 5 and again.theory is not full.theory
 
 
 def test_set_samples():

@@ -203,11 +203,12 @@ def test_kde_loses_off_grid_mass_and_survives_nan():
     assert np.isfinite(f.jsd) and 0 <= f.jsd <= math.log(2)
     assert np.isfinite(f.kl_pdata_pg) and np.isfinite(f.kl_pg_pdata)
     assert np.isfinite(f.v_at_dstar)
-    # with mass missing on the grid the identity V = -log 4 + 2 JSD no longer holds exactly:
-    # it only checks normalisation (numerics.md)
+    # mass off the grid is one more bin where p_data has (almost) nothing: the identity stays exact,
+    # and the lost 28 % of p_g adds about 0.28 * log(2) / 2 to the JSD of the on-grid part
     lost = 1 - 1400 / 1950
-    # (V(G, D*) = 2 JSD - log 2 (mass_d + mass_g) on the grid)
-    assert f.v_at_dstar - f.v_identity == pytest.approx(math.log(2) * lost, abs=1e-4)
+    assert f.v_at_dstar == pytest.approx(f.v_identity, abs=1e-9)
+    on_grid_only = compute_theory(target, good, g)
+    assert f.jsd > on_grid_only.jsd + 0.4 * lost * math.log(2)
 
 
 def test_no_samples_and_torch_input():
@@ -216,7 +217,7 @@ def test_no_samples_and_torch_input():
     f = compute_theory(target, np.zeros((0, 2)), g)
     assert f.pg_mass_in_grid == 0.0
     assert np.all(f.log_p_g == theory.LOG_FLOOR)
-    assert f.jsd == pytest.approx(0.5 * math.log(2), abs=1e-6)  # p_g has no mass: half of log 2
+    assert f.jsd == pytest.approx(math.log(2), abs=1e-6)  # p_g has no mass near p_data: disjoint
     t = target.sample(3000, generator=torch.Generator().manual_seed(0))
     f = compute_theory(target, t.requires_grad_(), g)
     assert f.jsd < 0.02

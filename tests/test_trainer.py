@@ -376,3 +376,27 @@ def test_refused_apply_config_leaves_trainer_unchanged(tmp_path):
         with pytest.raises(RuntimeError, match="CUDA"):
             t.apply_config(t.config.with_value("train.device", "cuda"))
         assert t.config is before_cfg and t.device.type == "cpu" and t.iteration == 3
+
+
+def test_batched_sync_logs_the_same_numbers_and_reports_first_bad_iteration():
+    """The CUDA path keeps stats on the device for several iterations; emulate it on the CPU."""
+    import math
+
+    import torch
+
+    from ganlab.core.config import Config
+    from ganlab.core.trainer import Trainer
+
+    cfg = Config().with_values({"train.device": "cpu", "generator.width": 16, "discriminator.width": 16})
+    a, b = Trainer(cfg), Trainer(cfg)
+    b.sync_every = 16
+    assert a.step(40) == 40 and b.step(40) == 40
+    assert a.iteration == b.iteration == 40
+    assert a.losses.array().tolist() == b.losses.array().tolist()
+
+    with torch.no_grad():
+        next(b.D.parameters()).fill_(math.nan)
+    ran = b.step(30)
+    assert b.status == "diverged"
+    assert ran == 1 and b.iteration == 41  # the first bad iteration is the one reported
+    assert "iteration 41" in b.message

@@ -53,7 +53,7 @@ class NetConfig:
 @dataclass
 class OptimConfig:
     name: str = _f("adam", choices=OPTIMIZERS, help="optimizer")
-    lr: float = _f(2e-4, lo=1e-6, hi=1.0, help="learning rate (step size of this network's updates)")
+    lr: float = _f(1e-3, lo=1e-6, hi=1.0, help="learning rate (step size of this network's updates)")
     beta1: float = _f(0.5, lo=0.0, hi=0.999, help="Adam beta1 (momentum); 0.5 is the DCGAN choice")
     beta2: float = _f(0.999, lo=0.0, hi=0.9999, help="Adam beta2")
 

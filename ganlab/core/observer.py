@@ -48,6 +48,7 @@ class Snapshot:
     seed: int = 0
     freeze_g: bool = False
     freeze_d: bool = False
+    theory_iteration: int = 0               # iteration at which D, D*, JSD and coverage were computed
 
 
 class Observer:
@@ -63,6 +64,7 @@ class Observer:
         self._real_idx: np.ndarray | None = None
         self._real_eps: np.ndarray | None = None
         self._display_seed = trainer.config.train.seed + 101
+        self._full: tuple | None = None  # last full evaluation (D on grid, theory, coverage)
 
     # ----------------------------------------------------------- display state
     @property
@@ -106,20 +108,24 @@ class Observer:
 
     def target_changed(self, structural: bool) -> None:
         """A mode was added or removed (structural) or moved/resized: redraw the real cloud's modes."""
+        self._full = None  # D* depends on the target: the next snapshot recomputes it
         if structural:
             self._real_idx = None
 
     # --------------------------------------------------------------- snapshot
     def take(self, theory: bool = True, push: bool = False, manifold: bool = False,
              record: bool = True) -> Snapshot:
+        """A snapshot of the current state.
+
+        theory=False is the cheap frame: new point clouds, but D on the grid, D*, JSD and coverage
+        are carried over from the last full snapshot (the app refreshes those ~10 times a second and
+        the clouds every frame: the grid evaluation is most of a snapshot's cost).
+        """
         t = self.trainer
         cfg = t.config
         grid = self.grid()
         z = self._noise()
         fake_push = None
-        with torch.no_grad():
-            d_logits = t.D(torch.from_numpy(grid.points()).to(t.device)).reshape(grid.n, grid.n)
-            d_logits_np = d_logits.float().cpu().numpy()
         if push:
             fake_t, push_t = t.generator_push(z)
             fake = fake_t.cpu().numpy().astype(np.float32)
@@ -127,16 +133,10 @@ class Observer:
         else:
             with torch.no_grad():
                 fake = t.G(z).cpu().numpy().astype(np.float32)
-        with np.errstate(invalid="ignore"):  # a diverged D gives NaN logits: NaN probabilities, no warning
-            d_prob = losses.logits_to_prob(cfg.train.loss, d_logits_np)
-        fields = cov = None
-        if theory:
-            fields = compute_theory(t.target, fake, grid, h=cfg.theory.bandwidth or None, d_prob=d_prob)
-            cov = mode_coverage(fake, t.target)
-            last = self.metrics.last()
-            if record and (last is None or last["step"] != t.iteration):
-                self.metrics.append(t.iteration, fields.jsd, fields.v_estimate, fields.v_at_dstar,
-                                    fields.kl_pg_pdata, fields.kl_pdata_pg, cov.modes_captured, cov.hq_fraction)
+        full = self._full
+        if theory or full is None or full[0] is not grid or full[1] != cfg.train.loss:
+            full = self._full = self._evaluate(grid, fake, record)
+        _, _, d_logits, d_prob, fields, cov, theory_iteration = full
         man = None
         if manifold:
             zg = noise_grid(cfg.noise.dim, cfg.noise.dist, 48 if cfg.noise.dim == 2 else 400)
@@ -148,13 +148,31 @@ class Observer:
             fake = np.nan_to_num(fake, nan=0.0, posinf=1e6, neginf=-1e6)
         return Snapshot(
             iteration=t.iteration, target=t.target, loss=cfg.train.loss, real=self.real_samples(), fake=fake,
-            grid=grid, d_logits=d_logits_np, d_prob=None if d_prob is None else d_prob.astype(np.float32),
-            theory=fields, coverage=cov, fake_push=fake_push, manifold=man,
-            losses=t.losses.view(), metrics=self.metrics.view(), status=t.status, message=t.message,
-            device=str(t.device), seed=cfg.train.seed, freeze_g=t.freeze_g, freeze_d=t.freeze_d)
+            grid=grid, d_logits=d_logits, d_prob=d_prob, theory=fields, coverage=cov, fake_push=fake_push,
+            manifold=man, losses=t.losses.view(), metrics=self.metrics.view(), status=t.status,
+            message=t.message, device=str(t.device), seed=cfg.train.seed, freeze_g=t.freeze_g,
+            freeze_d=t.freeze_d, theory_iteration=theory_iteration)
+
+    def _evaluate(self, grid: Grid, fake: np.ndarray, record: bool) -> tuple:
+        t = self.trainer
+        cfg = t.config
+        with torch.no_grad():
+            d_logits = t.D(torch.from_numpy(grid.points()).to(t.device)).reshape(grid.n, grid.n)
+            d_logits = d_logits.float().cpu().numpy()
+        with np.errstate(invalid="ignore"):  # a diverged D gives NaN logits: NaN probabilities, no warning
+            d_prob = losses.logits_to_prob(cfg.train.loss, d_logits)
+        fields = compute_theory(t.target, fake, grid, h=cfg.theory.bandwidth or None, d_prob=d_prob)
+        cov = mode_coverage(fake, t.target)
+        last = self.metrics.last()
+        if record and (last is None or last["step"] != t.iteration):
+            self.metrics.append(t.iteration, fields.jsd, fields.v_estimate, fields.v_at_dstar,
+                                fields.kl_pg_pdata, fields.kl_pdata_pg, cov.modes_captured, cov.hq_fraction)
+        d_prob = None if d_prob is None else d_prob.astype(np.float32)
+        return grid, cfg.train.loss, d_logits, d_prob, fields, cov, t.iteration
 
     def clear(self) -> None:
         self.metrics.clear()
+        self._full = None
 
 
 def _fits(grid: Grid, target: GaussianMixture) -> bool:

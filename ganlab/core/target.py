@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # torch is imported where it is used: the app shows its window before torch loads
+    import torch
 
 import numpy as np
-import torch
 
 MAX_MODES = 512
 MIN_STD = 1e-3
@@ -85,6 +88,8 @@ class GaussianMixture:
     def sample(self, n: int, generator: torch.Generator | None = None,
                device: torch.device | str = "cpu") -> torch.Tensor:
         """Exact samples as a float32 (n, 2) tensor on `device` (drawn on the CPU for determinism)."""
+        import torch
+
         w, mu, sd = self._torch()
         idx = torch.multinomial(w, n, replacement=True, generator=generator)
         eps = torch.randn(n, 2, generator=generator)
@@ -93,6 +98,8 @@ class GaussianMixture:
     def _torch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         cached = self.__dict__.get("_torch_cache")
         if cached is None:
+            import torch
+
             cached = (torch.tensor(self.weights), torch.tensor(self.means, dtype=torch.float32),
                       torch.tensor(self.stds, dtype=torch.float32)[:, None])
             object.__setattr__(self, "_torch_cache", cached)
@@ -122,6 +129,8 @@ class GaussianMixture:
         return out
 
     def log_prob_torch(self, x: torch.Tensor) -> torch.Tensor:
+        import torch
+
         # torch.tensor copies: as_tensor would alias the read-only means (a torch warning, and a
         # tensor that could write into the immutable mixture).
         mu = torch.tensor(self.means, dtype=x.dtype, device=x.device)

@@ -29,6 +29,7 @@ from .target import GaussianMixture
 
 LOSS_COLUMNS = ("step", "loss_d", "loss_g", "grad_norm_g")
 BLOCK = 32  # batches drawn at once
+SYNC_EVERY = 64  # CUDA: iterations between host syncs
 
 
 def resolve_device(name: str) -> torch.device:
@@ -78,6 +79,9 @@ class Trainer:
         self.status = "ok"
         self.message = ""
         self.last = StepStats()
+        self._pending: list[torch.Tensor] = []
+        self.sync_every = 1 if self.device.type == "cpu" else SYNC_EVERY
+        self._nan = torch.tensor(math.nan, device=self.device)
         self._fake_cache: torch.Tensor | None = None  # G(z) with its graph, for the first G step
         self._drop_blocks()
         self.losses.clear()
@@ -155,49 +159,79 @@ class Trainer:
 
     # --------------------------------------------------------------- training
     def step(self, n: int = 1) -> int:
-        """Run up to n iterations; stops early (and returns how many ran) if training diverges."""
+        """Run up to n iterations; stops early (and returns how many ran) if training diverges.
+
+        On CUDA the logged numbers stay on the device for up to SYNC_EVERY iterations, so the GPU
+        is not stalled by a host sync every iteration; divergence is still reported at the first
+        bad iteration.
+        """
         done = 0
+        sync_every = self.sync_every
         while done < n and self.status == "ok":
-            self._iteration(self.config.train.k_d, self.config.train.k_g)
+            self._pending.append(self._iteration(self.config.train.k_d, self.config.train.k_g))
             done += 1
+            if len(self._pending) >= sync_every:
+                done -= self._flush()
+        done -= self._flush()
         return done
 
     def d_step(self) -> None:
         """One discriminator step alone (the app's 'D step' button); counts as no iteration."""
-        if self.status == "ok":
-            self._iteration(1, 0, count=False)
+        self._single(1, 0)
 
     def g_step(self) -> None:
-        if self.status == "ok":
-            self._iteration(0, 1, count=False)
+        self._single(0, 1)
 
-    def _iteration(self, k_d: int, k_g: int, count: bool = True) -> None:
+    def _single(self, k_d: int, k_g: int) -> None:
+        if self.status == "ok":
+            values = self._iteration(k_d, k_g).tolist()
+            self.last = StepStats(*values)
+            self._check(values, self.iteration, self._ran(k_d, k_g))
+
+    def _iteration(self, k_d: int, k_g: int) -> torch.Tensor:
+        """One iteration; returns (loss_d, loss_g, grad_norm_g) on the device, NaN for a part not run."""
         cfg = self.config.train
         k_d = 0 if self.freeze_d else k_d
         k_g = 0 if self.freeze_g else k_g
-        loss_d = loss_g = gnorm = None
+        loss_d = loss_g = gnorm = self._nan
         for _ in range(k_d):
-            loss_d = self._d_step(cfg, keep_graph=k_g > 0)
+            loss_d = self._d_step(cfg, keep_graph=k_g > 0).detach()
         for i in range(k_g):
             loss_g, gnorm = self._g_step(cfg, reuse=i == 0)
+            loss_g = loss_g.detach()
         self._fake_cache = None
-        nan = torch.tensor(math.nan, device=self.device)
-        values = torch.stack([loss_d.detach() if loss_d is not None else nan,
-                              loss_g.detach() if loss_g is not None else nan,
-                              gnorm if gnorm is not None else nan]).tolist()
-        self.last = StepStats(*values)
-        if count:
+        return torch.stack([loss_d, loss_g, gnorm])
+
+    def _flush(self) -> int:
+        """Log the pending iterations; returns how many ran after the first divergence (not counted)."""
+        if not self._pending:
+            return 0
+        rows = torch.stack(self._pending).tolist()
+        self._pending.clear()
+        ran = self._ran(self.config.train.k_d, self.config.train.k_g)
+        for k, values in enumerate(rows):
             self.iteration += 1
             self.losses.append(self.iteration, *values)
-        bad = [name for name, v, ran in (("L_D", values[0], loss_d is not None),
-                                         ("L_G", values[1], loss_g is not None),
-                                         ("generator gradient", values[2], gnorm is not None))
-               if ran and not math.isfinite(v)]
-        if bad:
-            self.status = "diverged"
-            self.message = (f"Training diverged at iteration {self.iteration}: {', '.join(bad)} became NaN or "
-                            f"infinite. Reset, or lower the learning rates (D {self.config.opt_d.lr:g}, "
-                            f"G {self.config.opt_g.lr:g}).")
+            self.last = StepStats(*values)
+            if not self._check(values, self.iteration, ran):
+                extra = len(rows) - k - 1
+                return extra
+        return 0
+
+    def _ran(self, k_d: int, k_g: int) -> tuple[bool, bool]:
+        return k_d > 0 and not self.freeze_d, k_g > 0 and not self.freeze_g
+
+    def _check(self, values, iteration: int, ran: tuple[bool, bool]) -> bool:
+        bad = [name for name, v, r in (("L_D", values[0], ran[0]), ("L_G", values[1], ran[1]),
+                                       ("generator gradient", values[2], ran[1]))
+               if r and not math.isfinite(v)]
+        if not bad:
+            return True
+        self.status = "diverged"
+        self.message = (f"Training diverged at iteration {iteration}: {', '.join(bad)} became NaN or "
+                        f"infinite. Reset, or lower the learning rates (D {self.config.opt_d.lr:g}, "
+                        f"G {self.config.opt_g.lr:g}).")
+        return False
 
     def _d_step(self, cfg, keep_graph: bool) -> torch.Tensor:
         n = cfg.batch_size
@@ -232,7 +266,7 @@ class Trainer:
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward(inputs=self.g_params)
         grads = [p.grad for p in self.g_params if p.grad is not None]
-        gnorm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))) if grads else None
+        gnorm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))) if grads else self._nan
         self.opt_g.step()
         return loss, gnorm
 

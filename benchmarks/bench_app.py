@@ -1,0 +1,106 @@
+"""The live app's performance, measured in the real window (offscreen):
+
+- training iterations per second headless (Trainer.step in a loop, same process, same config);
+- the same while the app runs and draws (worker thread + GUI redraws), and the frames per second;
+- the time from `ganlab` to a shown window (a fresh process, `--smoke-test`).
+
+Run by hand: `QT_QPA_PLATFORM=offscreen python benchmarks/bench_app.py [--seconds 8]`.
+Writes benchmarks/results/app.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def headless_rate(seconds: float) -> float:
+    import torch
+
+    from ganlab.core.config import Config
+    from ganlab.core.trainer import Trainer
+
+    torch.set_num_threads(1)
+    t = Trainer(Config())
+    t.step(50)
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        n += t.step(10)
+    return n / (time.perf_counter() - t0)
+
+
+def app_rates(seconds: float, size=(1500, 950)) -> tuple[float, float, int]:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from ganlab.app.window import MainWindow
+
+    w = MainWindow()
+    w.resize(*size)
+    w.show()
+    t_end = time.perf_counter() + 1.0
+    while time.perf_counter() < t_end:
+        app.processEvents()
+        time.sleep(0.001)
+    w.play()
+    t_end = time.perf_counter() + 1.0  # warm-up
+    while time.perf_counter() < t_end:
+        app.processEvents()
+        time.sleep(0.001)
+    it0, f0, t0 = w.worker.trainer.iteration, w.frames_drawn, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        app.processEvents()
+        time.sleep(0.001)
+    dt = time.perf_counter() - t0
+    its = (w.worker.trainer.iteration - it0) / dt
+    fps = (w.frames_drawn - f0) / dt
+    points = len(w._drawn.real) + len(w._drawn.fake) if w._drawn is not None else 0
+    w.close()
+    return its, fps, points
+
+
+def startup_seconds() -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ganlab", "--smoke-test", "0"], check=True,
+                   env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=8.0)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--out", default="benchmarks/results/app.txt")
+    args = ap.parse_args()
+    head, live, fps = [], [], []
+    points = 0
+    for _ in range(args.rounds):
+        head.append(headless_rate(args.seconds / 2))
+        its, f, points = app_rates(args.seconds)
+        live.append(its)
+        fps.append(f)
+    start = [startup_seconds() for _ in range(3)]
+    h, li, fp = statistics.median(head), statistics.median(live), statistics.median(fps)
+    lines = [
+        f"# bench_app  {time.strftime('%Y-%m-%d %H:%M')}  {os.cpu_count()} CPUs  offscreen, 1500x950 window, "
+        f"{points} points drawn, default config (median of {args.rounds} rounds)",
+        f"headless training          {h:7.0f} it/s",
+        f"training while GUI draws   {li:7.0f} it/s   ({100 * li / h:.0f}% of headless)",
+        f"GUI frames                 {fp:7.1f} fps",
+        f"window shown after start   {statistics.median(start):7.2f} s (median of 3, fresh process)",
+    ]
+    print("\n".join(lines))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

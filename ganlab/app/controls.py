@@ -1,0 +1,235 @@
+"""The control dock: one widget per config key, grouped as a teacher thinks about a GAN.
+
+Ranges and tooltips come from the config's own field metadata, so a control can never offer a
+value the core would reject. Controls only emit (key, value); the window turns them into commands.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.config import Config, field_info
+from ..core.presets import PRESETS
+
+# What each control does in GAN terms, and where it sits in the lecture's formulas.
+TIPS = {
+    "target.preset": "The data distribution p_data the generator must learn. Drag its mode markers in the field.",
+    "target.std": "Spread (standard deviation) of every mode of p_data. Narrow modes are harder to cover.",
+    "train.loss": ("The pair of losses (L_D, L_G).\nminimax: L_G = log(1 - D(G(z))), formula (9): saturates.\n"
+                   "non-saturating: L_G = -log D(G(z)), formula (7).\nlsgan: least squares.\n"
+                   "wgan-gp: Wasserstein critic with gradient penalty.\nhinge: margin loss."),
+    "train.gp_lambda": "Weight of the WGAN-GP gradient penalty (only used by wgan-gp).",
+    "train.r1_gamma": "R1 penalty: discourages D's gradient on real data; stabilises training. 0 = off.",
+    "opt_d.lr": "Learning rate of the discriminator: how far D moves toward D* each step.",
+    "opt_g.lr": "Learning rate of the generator: how far G moves each step.",
+    "opt_d.name": "Optimizer of D (Adam adapts per parameter; SGD is the plain gradient step).",
+    "opt_g.name": "Optimizer of G.",
+    "opt_d.beta1": "Adam momentum of D. 0.5 is the usual GAN choice; 0 for WGAN-GP.",
+    "opt_g.beta1": "Adam momentum of G.",
+    "train.k_d": "k: discriminator steps per iteration (Algorithm 1 of the GAN paper). More k brings D closer to D*.",
+    "train.k_g": "Generator steps per iteration.",
+    "discriminator.depth": "Hidden layers of D. Changing it builds new networks (reset).",
+    "discriminator.width": "Units per hidden layer of D. Changing it builds new networks (reset).",
+    "discriminator.activation": "Non-linearity of D's hidden layers (reset).",
+    "generator.depth": "Hidden layers of G (reset).",
+    "generator.width": "Units per hidden layer of G (reset).",
+    "generator.activation": "Non-linearity of G's hidden layers (reset).",
+    "noise.dim": "Dimension of the noise z ~ p_z fed to G. 1 or 2 lets you see G's manifold (reset).",
+    "noise.dist": "p_z: standard normal or uniform on [-1, 1]. Applies at once.",
+    "train.batch_size": "Real and generated samples per step (the minibatch m of Algorithm 1).",
+    "train.seed": "Random seed used at the next reset: the same seed and settings give the same run.",
+    "train.device": "Where training runs: auto uses a CUDA GPU when there is one (reset).",
+    "theory.samples": "Generated and real points drawn in the field and used for p_g, JSD and coverage.",
+}
+
+
+class ControlsPanel(QScrollArea):
+    sigChanged = Signal(str, object)            # config key, new value
+    sigLayers = Signal(bool, bool, bool, bool, bool)  # heatmap, real, fake, push, manifold
+    sigFreeze = Signal(bool, bool)              # freeze G, freeze D
+    sigLoadPoints = Signal()
+
+    def __init__(self, config: Config, parent=None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setMinimumWidth(270)
+        self._widgets: dict[str, QWidget] = {}
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(6, 6, 6, 6)
+
+        g = self._group(lay, self.tr("Target"))
+        self._combo(g, "target.preset", [*PRESETS, "points"], self.tr("Preset"))
+        self._double(g, "target.std", self.tr("Mode std"), decimals=3, step=0.01, optional=True)
+        load = QPushButton(self.tr("Load points from CSV…"))
+        load.setToolTip(self.tr("Make the target a mixture of small Gaussians at the x,y rows of a CSV file."))
+        load.clicked.connect(self.sigLoadPoints)
+        g.addRow(load)
+        hint = QLabel(self.tr("Drag a mode; double-click adds one; right-click removes or resizes; "
+                              "wheel over a mode changes its spread."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: gray")
+        g.addRow(hint)
+
+        g = self._group(lay, self.tr("Loss"))
+        self._combo(g, "train.loss", None, self.tr("Loss"))
+        self._double(g, "train.gp_lambda", self.tr("GP λ"), decimals=3, step=0.1)
+        self._double(g, "train.r1_gamma", self.tr("R1 γ"), decimals=3, step=0.1)
+
+        for net, opt, k, title in (("discriminator", "opt_d", "train.k_d", self.tr("Discriminator")),
+                                   ("generator", "opt_g", "train.k_g", self.tr("Generator"))):
+            g = self._group(lay, title)
+            self._double(g, f"{opt}.lr", self.tr("Learning rate"), decimals=6, step=None)
+            self._combo(g, f"{opt}.name", None, self.tr("Optimizer"))
+            self._double(g, f"{opt}.beta1", self.tr("Adam β1"), decimals=3, step=0.05)
+            self._int(g, k, self.tr("Steps per iteration"))
+            self._int(g, f"{net}.depth", self.tr("Hidden layers"))
+            self._int(g, f"{net}.width", self.tr("Width"))
+            self._combo(g, f"{net}.activation", None, self.tr("Activation"))
+            if net == "generator":
+                self._int(g, "noise.dim", self.tr("Noise dim"))
+                self._combo(g, "noise.dist", None, self.tr("Noise p_z"))
+            freeze = QCheckBox(self.tr("Freeze (no updates)"))
+            freeze.setToolTip(self.tr("Stop updating this network. Freeze G and train D to watch D approach D* "
+                                      "and V(G, D) approach -log 4 + 2 JSD."))
+            freeze.toggled.connect(self._freeze_changed)
+            g.addRow(freeze)
+            self._widgets[f"freeze.{net}"] = freeze
+
+        g = self._group(lay, self.tr("Training"))
+        self._int(g, "train.batch_size", self.tr("Batch size"))
+        self._int(g, "train.seed", self.tr("Seed"))
+        self._combo(g, "train.device", None, self.tr("Device"))
+
+        g = self._group(lay, self.tr("Display"))
+        self._int(g, "theory.samples", self.tr("Samples shown"))
+        self._layer_boxes = {}
+        for name, label, on, tip in (
+            ("heatmap", self.tr("D(x) heatmap"), True, self.tr("Colour the field by the discriminator's D(x).")),
+            ("real", self.tr("Real samples"), True, self.tr("Points drawn from p_data.")),
+            ("fake", self.tr("Generated samples"), True, self.tr("Points G(z) for a fixed batch of noise z.")),
+            ("push", self.tr("Generator gradients"), False,
+             self.tr("Arrows: the direction the generator's loss pushes each generated point (-dL_G/dx).")),
+            ("manifold", self.tr("Generator manifold"), False,
+             self.tr("The noise grid mapped through G (noise dim 1 or 2): how G folds the noise space.")),
+        ):
+            box = QCheckBox(label)
+            box.setChecked(on)
+            box.setToolTip(tip)
+            box.toggled.connect(self._layers_changed)
+            g.addRow(box)
+            self._layer_boxes[name] = box
+        lay.addStretch(1)
+        self.setWidget(body)
+        self.set_config(config)
+
+    # ------------------------------------------------------------- builders
+    def _group(self, lay, title) -> QFormLayout:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        lay.addWidget(box)
+        return form
+
+    def _tip(self, key: str, w: QWidget) -> None:
+        info = field_info(key)
+        rng = ""
+        if info.get("lo") is not None:
+            rng = f"\nAllowed: {info['lo']:g} … {info['hi']:g}"
+        w.setToolTip(self.tr(TIPS.get(key, info.get("help", ""))) + rng + f"\n[{key}]")
+
+    def _combo(self, form, key, items, label) -> QComboBox:
+        w = QComboBox()
+        w.addItems(list(items if items is not None else field_info(key)["choices"]))
+        w.currentTextChanged.connect(lambda text, k=key: self.sigChanged.emit(k, text))
+        self._add(form, key, w, label)
+        return w
+
+    def _int(self, form, key, label) -> QSpinBox:
+        info = field_info(key)
+        w = QSpinBox()
+        w.setRange(int(info["lo"]), int(info["hi"]))
+        w.setKeyboardTracking(False)  # apply on Enter / focus out, not on every digit
+        w.valueChanged.connect(lambda v, k=key: self.sigChanged.emit(k, v))
+        self._add(form, key, w, label)
+        return w
+
+    def _double(self, form, key, label, decimals, step, optional=False) -> QDoubleSpinBox:
+        info = field_info(key)
+        w = QDoubleSpinBox()
+        w.setDecimals(decimals)
+        lo = 0.0 if optional else info["lo"]  # 0 shows "preset" for an optional value
+        w.setRange(lo, info["hi"])
+        if optional:
+            w.setSpecialValueText(self.tr("preset"))
+        if step is None:
+            w.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
+        else:
+            w.setSingleStep(step)
+        w.setKeyboardTracking(False)
+        w.valueChanged.connect(lambda v, k=key, o=optional: self.sigChanged.emit(k, None if o and v == 0 else v))
+        self._add(form, key, w, label)
+        return w
+
+    def _add(self, form, key, w, label) -> None:
+        self._tip(key, w)
+        form.addRow(label, w)
+        self._widgets[key] = w
+
+    # ---------------------------------------------------------------- state
+    def widget(self, key: str) -> QWidget:
+        return self._widgets[key]
+
+    def set_config(self, config: Config) -> None:
+        """Show a config without emitting (after a load, a lesson, or a rejected value)."""
+        for key, w in self._widgets.items():
+            if key.startswith("freeze."):
+                continue
+            value = config.get(key)
+            with QSignalBlocker(w):
+                if isinstance(w, QComboBox):
+                    i = w.findText(str(value))
+                    if i < 0:
+                        w.addItem(str(value))
+                        i = w.findText(str(value))
+                    w.setCurrentIndex(i)
+                elif isinstance(w, QDoubleSpinBox):
+                    w.setValue(0.0 if value is None else float(value))
+                elif isinstance(w, QSpinBox):
+                    w.setValue(int(value))
+
+    def layers(self) -> tuple[bool, bool, bool, bool, bool]:
+        b = self._layer_boxes
+        return tuple(b[n].isChecked() for n in ("heatmap", "real", "fake", "push", "manifold"))
+
+    def set_layer(self, name: str, on: bool) -> None:
+        self._layer_boxes[name].setChecked(on)
+
+    def _layers_changed(self, *_):
+        self.sigLayers.emit(*self.layers())
+
+    def freeze_state(self) -> tuple[bool, bool]:
+        return (self._widgets["freeze.generator"].isChecked(), self._widgets["freeze.discriminator"].isChecked())
+
+    def set_freeze(self, freeze_g: bool, freeze_d: bool) -> None:
+        for key, on in (("freeze.generator", freeze_g), ("freeze.discriminator", freeze_d)):
+            with QSignalBlocker(self._widgets[key]):
+                self._widgets[key].setChecked(on)
+        self._freeze_changed()
+
+    def _freeze_changed(self, *_):
+        self.sigFreeze.emit(*self.freeze_state())
+

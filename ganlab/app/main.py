@@ -1,0 +1,81 @@
+"""Start the desktop app: a QApplication, the main window, and a guard against tracebacks."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+
+def _excepthook(exc_type, exc, tb) -> None:
+    """An unexpected error in a slot becomes a message, never a dead app."""
+    traceback.print_exception(exc_type, exc, tb)
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        app = QApplication.instance()
+        win = getattr(app, "main_window", None)
+        if win is not None:
+            win.statusBar().showMessage(f"Unexpected error (the app keeps running): {exc_type.__name__}: {exc}",
+                                        15000)
+        elif app is not None:
+            QMessageBox.warning(None, "ganlab", f"{exc_type.__name__}: {exc}")
+    except Exception:
+        pass
+
+
+def _warm_imports() -> None:
+    try:
+        import torch
+        import torch._dynamo  # noqa: F401
+    except Exception:
+        pass
+
+
+def run_app(argv: list[str] | None = None, smoke_seconds: float | None = None) -> int:
+    """Open the window. smoke_seconds: train that long, then exit 0 if frames were drawn (packaging checks)."""
+    import time
+
+    t0 = time.perf_counter()
+    import threading
+
+    # torch (and torch._dynamo, which the first optimizer imports) take seconds: load them beside
+    # the GUI thread while it builds and shows the window.
+    threading.Thread(target=_warm_imports, daemon=True).start()
+    import pyqtgraph as pg
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    pg.setConfigOptions(antialias=False, useOpenGL=False)
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("ganlab")
+    app.setOrganizationName("ganlab")
+    app.setDesktopFileName("ganlab")
+    from .window import MainWindow
+
+    win = MainWindow(deferred=True)
+    app.main_window = win
+    sys.excepthook = _excepthook
+    win.show()
+    app.processEvents()  # paint the window before the trainer is built
+    t_shown = time.perf_counter() - t0
+    win.attach_worker()
+    if smoke_seconds is None:
+        return app.exec()
+    return _smoke(app, win, smoke_seconds, t0, t_shown, QTimer)
+
+
+def _smoke(app, win, seconds: float, t0: float, t_shown: float, QTimer) -> int:
+    import time
+
+    while win.frames_drawn == 0 and time.perf_counter() - t0 < 60:
+        app.processEvents()
+        time.sleep(0.002)
+    shown = time.perf_counter() - t0
+    win.play()
+    QTimer.singleShot(int(seconds * 1000), win.close)
+    app.exec()
+    ok = win.frames_drawn > 0 and (seconds == 0 or win.worker.trainer.iteration > 0)
+    print(f"smoke test: window shown after {t_shown:.2f} s, first frame after {shown:.2f} s; "
+          f"{win.frames_drawn} frames, "
+          f"{win.worker.trainer.iteration} iterations in {seconds:g} s: {'ok' if ok else 'FAILED'}")
+    return 0 if ok else 1

@@ -1,0 +1,160 @@
+"""Graphics items tuned for redrawing every frame.
+
+`PointCloudItem` draws N identical markers from an (N, 2) array. pyqtgraph's ScatterPlotItem spends
+most of a setData of 4000 points in Python, building a per-point style key (about 10 ms here); this
+item keeps the caller's array and does everything per frame in numpy: one affine map of the points
+to device pixels, one cull, and one QPainter.drawPixmapFragments call with a single pre-rendered
+marker pixmap.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+_PrimitiveArray = pg.Qt.internals.PrimitiveArray
+
+
+class PointCloudItem(pg.GraphicsObject):
+    """Identical round markers (pixel-sized) at the rows of an (N, 2) array."""
+
+    def __init__(self, size: float = 5.0, pen=None, brush=None, name: str | None = None):
+        super().__init__()
+        self._size = float(size)
+        self._pen = pg.mkPen(pen) if pen is not None else pg.mkPen(None)
+        self._brush = pg.mkBrush(brush) if brush is not None else pg.mkBrush("w")
+        self._name = name
+        self._x = np.zeros(0)
+        self._y = np.zeros(0)
+        self._bounds = QtCore.QRectF()
+        self._pixmap: QtGui.QPixmap | None = None
+        self._pixmap_dpr = 0.0
+        self._frags = _PrimitiveArray(QtGui.QPainter.PixmapFragment, 10)
+
+    # ---------------------------------------------------------------- data
+    def setData(self, pos=None, x=None, y=None) -> None:
+        """pos: (N, 2) array (or x and y). The arrays are kept, not copied: pass fresh arrays."""
+        if pos is not None:
+            pos = np.asarray(pos)
+            x, y = pos[:, 0], pos[:, 1]
+        x = np.zeros(0) if x is None else np.asarray(x)
+        y = np.zeros(0) if y is None else np.asarray(y)
+        self._x, self._y = x, y
+        if len(x):
+            with np.errstate(invalid="ignore"):
+                x0, x1 = float(np.nanmin(x)), float(np.nanmax(x))
+                y0, y1 = float(np.nanmin(y)), float(np.nanmax(y))
+            if not all(math.isfinite(v) for v in (x0, x1, y0, y1)):
+                ok = np.isfinite(x) & np.isfinite(y)
+                if ok.any():
+                    x0, x1, y0, y1 = (float(x[ok].min()), float(x[ok].max()),
+                                      float(y[ok].min()), float(y[ok].max()))
+                else:
+                    x0 = x1 = y0 = y1 = 0.0
+            rect = QtCore.QRectF(x0, y0, x1 - x0, y1 - y0)
+        else:
+            rect = QtCore.QRectF()
+        if rect != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = rect
+            self.informViewBoundsChanged()
+        self.update()
+
+    def getData(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._x, self._y
+
+    def __len__(self) -> int:
+        return len(self._x)
+
+    def name(self):
+        return self._name
+
+    # ---------------------------------------------------------------- style
+    def setSize(self, size: float) -> None:
+        self._size = float(size)
+        self._pixmap = None
+        self.prepareGeometryChange()
+        self.update()
+
+    def size(self) -> float:
+        return self._size
+
+    def setPen(self, *args, **kwargs) -> None:
+        self._pen = pg.mkPen(*args, **kwargs)
+        self._pixmap = None
+        self.update()
+
+    def setBrush(self, *args, **kwargs) -> None:
+        self._brush = pg.mkBrush(*args, **kwargs)
+        self._pixmap = None
+        self.update()
+
+    def _marker(self, dpr: float) -> QtGui.QPixmap:
+        if self._pixmap is None or dpr != self._pixmap_dpr:
+            pw = self._pen.widthF() if self._pen.style() != QtCore.Qt.PenStyle.NoPen else 0.0
+            side = int(math.ceil((self._size + pw + 2.0) * dpr))
+            pm = QtGui.QPixmap(side, side)
+            pm.fill(QtCore.Qt.GlobalColor.transparent)
+            painter = QtGui.QPainter(pm)
+            painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+            painter.scale(dpr, dpr)
+            painter.setPen(self._pen)
+            painter.setBrush(self._brush)
+            c = side / dpr / 2.0
+            r = self._size / 2.0
+            painter.drawEllipse(QtCore.QPointF(c, c), r, r)
+            painter.end()
+            pm.setDevicePixelRatio(dpr)
+            self._pixmap, self._pixmap_dpr = pm, dpr
+        return self._pixmap
+
+    # ---------------------------------------------------------------- Qt
+    def boundingRect(self) -> QtCore.QRectF:
+        if self._bounds.isNull() and not len(self._x):
+            return QtCore.QRectF()
+        # pad by the marker radius in data units
+        px = self.pixelLength(QtCore.QPointF(1.0, 0.0)) or 0.0
+        py = self.pixelLength(QtCore.QPointF(0.0, 1.0)) or 0.0
+        pad = 0.5 * self._size + 2.0
+        return self._bounds.adjusted(-pad * px, -pad * py, pad * px, pad * py)
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):
+        if not len(self._x):
+            return None
+        b = self._bounds
+        return (b.left(), b.right()) if ax == 0 else (b.top(), b.bottom())
+
+    def viewTransformChanged(self):
+        self.prepareGeometryChange()
+
+    def paint(self, p: QtGui.QPainter, option, widget=None) -> None:
+        n = len(self._x)
+        if n == 0:
+            return
+        tr = p.transform()
+        x, y = self._x, self._y
+        dx = tr.m11() * x + tr.m21() * y + tr.dx()
+        dy = tr.m12() * x + tr.m22() * y + tr.dy()
+        vp = p.viewport()
+        margin = self._size + 4.0
+        with np.errstate(invalid="ignore"):
+            keep = ((dx > vp.left() - margin) & (dx < vp.right() + margin)
+                    & (dy > vp.top() - margin) & (dy < vp.bottom() + margin))
+        k = int(np.count_nonzero(keep))
+        if k == 0:
+            return
+        if k != n:
+            dx, dy = dx[keep], dy[keep]
+        dpr = widget.devicePixelRatioF() if widget is not None else 1.0
+        pm = self._marker(dpr)
+        self._frags.resize(k)
+        frags = self._frags.ndarray()
+        frags[:, 0] = dx
+        frags[:, 1] = dy
+        frags[:, 2:6] = (0.0, 0.0, pm.width(), pm.height())
+        frags[:, 6:10] = (1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
+        p.resetTransform()
+        p.drawPixmapFragments(*self._frags.drawargs(), pm)

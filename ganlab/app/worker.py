@@ -1,0 +1,271 @@
+"""The worker that owns the trainer on its own QThread.
+
+The GUI talks to it only through queued slot calls (commands) and reads only `latest` (a
+Snapshot of plain numpy copies). A QTimer inside the worker thread runs ~10 ms chunks of training,
+so queued commands (pause, drag a mode, change a learning rate) run between chunks without locks,
+and "latest snapshot wins": a slow GUI never makes a queue.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from ..core.config import Config
+from ..core.observer import Observer, Snapshot
+from ..core.target import GaussianMixture, TargetError
+from ..core.trainer import Trainer
+
+CHUNK_SECONDS = 0.010
+SNAPSHOT_INTERVAL = 1 / 40  # cheap frames (point clouds) for smooth motion
+THEORY_INTERVAL = 1 / 8     # full frames: D on the grid, D*, JSD, coverage (most of a snapshot's cost)
+
+
+class TrainingWorker(QObject):
+    # Emitted to QObjects living in the GUI thread (queued): never to lambdas (they'd run here).
+    sigDiverged = Signal(str)
+    sigError = Signal(str)
+    sigInfo = Signal(str)
+    sigPlaying = Signal(bool)
+    sigConfigApplied = Signal(object, bool)  # (Config, reset happened)
+
+    def __init__(self, config: Config, target: GaussianMixture | None = None):
+        super().__init__()
+        self.trainer = Trainer(config, target)
+        self.observer = Observer(self.trainer)
+        self.latest: Snapshot | None = None
+        self.playing = False
+        self.max_rate = 0.0  # iterations per second cap; 0 = as fast as possible
+        self.show_push = False
+        self.show_manifold = False
+        self.its_per_sec = 0.0
+        self._timer: QTimer | None = None
+        self._dirty = True
+        self._last_snap = 0.0
+        self._last_theory = 0.0
+        self._theory_dirty = True
+        self._chunk = 1
+        self._rate_t0 = time.perf_counter()
+        self._rate_n = 0
+        self._budget_t = time.perf_counter()
+        self._budget = 0.0
+        self.snapshot_now()
+
+    # ------------------------------------------------------------ life cycle
+    @Slot()
+    def start(self) -> None:
+        """Runs in the worker thread once it starts: the timer must be created there."""
+        self._timer = QTimer()
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    @Slot()
+    def stop(self) -> None:
+        self.playing = False
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer.deleteLater()
+            self._timer = None
+
+    # -------------------------------------------------------------- commands
+    @Slot()
+    def play(self) -> None:
+        if self.trainer.status != "ok":
+            self.sigDiverged.emit(self.trainer.message)
+            return
+        self.playing = True
+        self._budget_t, self._budget = time.perf_counter(), 0.0
+        self.sigPlaying.emit(True)
+
+    @Slot()
+    def pause(self) -> None:
+        self.playing = False
+        self._dirty = True
+        self.sigPlaying.emit(False)
+
+    @Slot()
+    def step_iteration(self) -> None:
+        self._guarded(lambda: self.trainer.step(1))
+
+    @Slot()
+    def step_d(self) -> None:
+        self._guarded(self.trainer.d_step)
+
+    @Slot()
+    def step_g(self) -> None:
+        self._guarded(self.trainer.g_step)
+
+    @Slot()
+    def reset(self) -> None:
+        self.trainer.reset()
+        self.observer.clear()
+        self._dirty = True
+        self.sigInfo.emit(f"Reset: new networks from seed {self.trainer.config.train.seed}")
+
+    @Slot(object)
+    def apply_config(self, config: Config) -> None:
+        try:
+            old = self.trainer.config
+            reset = self.trainer.apply_config(config)
+        except Exception as e:  # a bad value never kills the worker
+            self.sigError.emit(f"Could not apply settings: {e}")
+            return
+        if reset:
+            self.observer.clear()
+        if config.theory.samples != old.theory.samples:
+            self.observer.set_samples(config.theory.samples)
+        if config.target != old.target:
+            self.observer.target_changed(structural=True)
+        self._dirty = True
+        self.sigConfigApplied.emit(config, reset)
+
+    @Slot(object)
+    def set_target(self, target: GaussianMixture) -> None:
+        structural = target.n_modes != self.trainer.target.n_modes
+        self.trainer.set_target(target)
+        self.observer.target_changed(structural)
+        self._dirty = True
+
+    @Slot(int, float, float)
+    def move_mode(self, i: int, x: float, y: float) -> None:
+        self._edit(lambda t: t.moved(i, (x, y)), structural=False)
+
+    @Slot(float, float)
+    def add_mode(self, x: float, y: float) -> None:
+        self._edit(lambda t: t.with_mode((x, y)), structural=True)
+
+    @Slot(int)
+    def remove_mode(self, i: int) -> None:
+        self._edit(lambda t: t.without_mode(i), structural=True)
+
+    @Slot(int, float)
+    def set_mode_std(self, i: int, std: float) -> None:
+        self._edit(lambda t: t.with_std(i, std), structural=False)
+
+    @Slot(float)
+    def set_max_rate(self, rate: float) -> None:
+        self.max_rate = max(0.0, rate)
+        self._budget_t, self._budget = time.perf_counter(), 0.0
+
+    @Slot(bool, bool)
+    def set_overlays(self, push: bool, manifold: bool) -> None:
+        self.show_push, self.show_manifold = push, manifold
+        self._dirty = True
+
+    @Slot(bool, bool)
+    def set_freeze(self, freeze_g: bool, freeze_d: bool) -> None:
+        self.trainer.freeze_g, self.trainer.freeze_d = freeze_g, freeze_d
+        self._dirty = True
+
+    # -------------------------------------------------------------- internals
+    def _edit(self, fn, structural: bool) -> None:
+        try:
+            new = fn(self.trainer.target)
+        except TargetError as e:
+            self.sigError.emit(str(e))
+            return
+        self.trainer.set_target(new)
+        self.observer.target_changed(structural)
+        self._dirty = True
+
+    def _guarded(self, fn) -> None:
+        if self.playing:
+            self.pause()
+        try:
+            fn()
+        except Exception as e:
+            self._fail(e)
+        self._check_status()
+        self._dirty = True
+
+    def _check_status(self) -> None:
+        if self.trainer.status != "ok":
+            self.playing = False
+            self.sigPlaying.emit(False)
+            self.sigDiverged.emit(self.trainer.message)
+
+    def _fail(self, e: Exception) -> None:
+        self.playing = False
+        self.sigPlaying.emit(False)
+        traceback.print_exc()
+        self.sigError.emit(f"Training stopped: {type(e).__name__}: {e}")
+
+    @Slot()
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if self.playing:
+            try:
+                self._train_chunk(now)
+            except Exception as e:
+                self._fail(e)
+            self._check_status()
+        now = time.perf_counter()
+        if (self.playing or self._dirty) and now - self._last_snap >= SNAPSHOT_INTERVAL:
+            self.snapshot_now()
+        elif not self.playing and self._timer is not None:
+            # Idle: poll at 60 Hz instead of spinning; commands still arrive at once.
+            self._timer.setInterval(16)
+            return
+        if self._timer is not None:
+            self._timer.setInterval(0 if self.playing else 16)
+
+    def _train_chunk(self, now: float) -> None:
+        n = self._chunk
+        if self.max_rate > 0:
+            self._budget = min(self._budget + (now - self._budget_t) * self.max_rate, max(1.0, self.max_rate / 10))
+            self._budget_t = now
+            n = min(n, int(self._budget))
+            if n <= 0:
+                return
+            self._budget -= n
+        t0 = time.perf_counter()
+        done = self.trainer.step(n)
+        dt = time.perf_counter() - t0
+        # Adapt the chunk so one tick takes about CHUNK_SECONDS.
+        per = dt / max(done, 1)
+        self._chunk = max(1, min(10_000, int(CHUNK_SECONDS / max(per, 1e-6))))
+        self._rate_n += done
+        span = time.perf_counter() - self._rate_t0
+        if span >= 0.5:
+            self.its_per_sec = self._rate_n / span
+            self._rate_t0, self._rate_n = time.perf_counter(), 0
+
+    def snapshot_now(self) -> None:
+        now = time.perf_counter()
+        full = self._theory_dirty or not self.playing or now - self._last_theory >= THEORY_INTERVAL
+        try:
+            snap = self.observer.take(theory=full, push=self.show_push, manifold=self.show_manifold)
+        except Exception as e:
+            self._fail(e)
+            return
+        self.latest = snap  # one reference assignment: the GUI thread reads whichever is newest
+        self._last_snap = time.perf_counter()
+        if full:
+            self._last_theory = self._last_snap
+        self._dirty = self._theory_dirty = False
+
+
+class WorkerThread:
+    """Owns the QThread and the worker; stops both cleanly (within a second) on close."""
+
+    def __init__(self, worker: TrainingWorker):
+        self.worker = worker
+        self.thread = QThread()
+        self.thread.setObjectName("ganlab-training")
+        worker.moveToThread(self.thread)
+        self.thread.started.connect(worker.start)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self, timeout_ms: int = 1000) -> bool:
+        if not self.thread.isRunning():
+            return True
+        from PySide6.QtCore import QMetaObject, Qt
+
+        QMetaObject.invokeMethod(self.worker, "stop", Qt.BlockingQueuedConnection)
+        self.thread.quit()
+        return self.thread.wait(timeout_ms)

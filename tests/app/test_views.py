@@ -1,0 +1,681 @@
+"""The pyqtgraph views: what they draw equals what the snapshot holds, and the mouse edits emit signals.
+
+Mouse interaction uses hand-built QMouseEvents sent to the plot's viewport (pytest-qt's mouseMove does
+not carry a held button); conftest.py sets mouseRateLimit=0 so no move is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QPointF, Qt
+
+from ganlab.app import style
+from ganlab.app.views import CurvesView, FieldView, TheoryView
+from ganlab.app.views.theory_view import NO_THEORY_TEXT, no_dstar_text
+from ganlab.core import losses as core_losses
+from ganlab.core.config import Config
+from ganlab.core.coverage import mode_coverage
+from ganlab.core.grid import Grid
+from ganlab.core.history import History
+from ganlab.core.observer import METRIC_COLUMNS, Observer, Snapshot
+from ganlab.core.presets import ring
+from ganlab.core.target import GaussianMixture
+from ganlab.core.theory import compute_theory
+from ganlab.core.trainer import Trainer
+
+LOSS_COLUMNS = ("step", "loss_d", "loss_g", "grad_norm_g")
+
+
+# ============================================================ snapshots
+def make_snapshot(loss: str = "nonsaturating", n: int = 400, grid_n: int = 64, seed: int = 0,
+                  iteration: int = 0, target: GaussianMixture | None = None, theory: bool = True,
+                  manifold_shape=(12, 12), losses: dict | None = None, metrics: dict | None = None) -> Snapshot:
+    """A real Snapshot with known, seeded arrays (no networks involved)."""
+    rng = np.random.default_rng(seed)
+    target = target if target is not None else ring(8)
+    grid = Grid.for_target(target, n=grid_n)
+    real = target.sample_numpy(n, rng).astype(np.float32)
+    fake = (rng.standard_normal((n, 2)) * 0.9 + [0.3, -0.2]).astype(np.float32)
+    pts = grid.points64()
+    logits = (1.5 * np.sin(pts[:, 0] + 0.1 * seed) + pts[:, 1]).reshape(grid.n, grid.n).astype(np.float32)
+    d_prob = core_losses.logits_to_prob(loss, logits)
+    d_prob = None if d_prob is None else d_prob.astype(np.float32)
+    fields = compute_theory(target, fake, grid, d_prob=d_prob) if theory else None
+    cov = mode_coverage(fake, target) if theory else None
+    push = rng.standard_normal((n, 2)).astype(np.float32)
+    manifold = None if manifold_shape is None else rng.standard_normal((*manifold_shape, 2)).astype(np.float32)
+    return Snapshot(iteration=iteration, target=target, loss=loss, real=real, fake=fake, grid=grid,
+                    d_logits=logits, d_prob=d_prob, theory=fields, coverage=cov, fake_push=push,
+                    manifold=manifold, losses=losses or {}, metrics=metrics or {})
+
+
+@pytest.fixture(scope="module")
+def live():
+    """A real trainer + observer (small, fast settings)."""
+    cfg = Config().with_values({"theory.samples": 600, "train.batch_size": 64, "generator.width": 32,
+                                "discriminator.width": 32})
+    trainer = Trainer(cfg)
+    return trainer, Observer(trainer)
+
+
+def shown(qtbot, widget, w=640, h=640):
+    qtbot.addWidget(widget)
+    widget.resize(w, h)
+    widget.show()
+    QtWidgets.QApplication.processEvents()
+    return widget
+
+
+# ============================================================ mouse helpers
+def to_viewport(field: FieldView, x: float, y: float) -> QPointF:
+    scene = field.view.mapViewToScene(QPointF(x, y))
+    return QPointF(field.plot_widget.mapFromScene(scene))
+
+
+def send_mouse(widget, etype, pos: QPointF, button, buttons):
+    ev = QtGui.QMouseEvent(etype, pos, QPointF(widget.mapToGlobal(pos.toPoint())), button, buttons,
+                           Qt.KeyboardModifier.NoModifier)
+    QtWidgets.QApplication.sendEvent(widget, ev)
+
+
+def press(w, pos, button=Qt.MouseButton.LeftButton):
+    send_mouse(w, QtCore.QEvent.Type.MouseButtonPress, pos, button, button)
+
+
+def release(w, pos, button=Qt.MouseButton.LeftButton):
+    send_mouse(w, QtCore.QEvent.Type.MouseButtonRelease, pos, button, Qt.MouseButton.NoButton)
+
+
+def move(w, pos, buttons=Qt.MouseButton.NoButton):
+    send_mouse(w, QtCore.QEvent.Type.MouseMove, pos, Qt.MouseButton.NoButton, buttons)
+
+
+def drag(field: FieldView, start_xy, end_xy, steps: int = 12):
+    vp = field.plot_widget.viewport()
+    a = to_viewport(field, *start_xy)
+    b = to_viewport(field, *end_xy)
+    move(vp, a)
+    press(vp, a)
+    for k in range(1, steps + 1):
+        t = k / steps
+        move(vp, a + (b - a) * t, Qt.MouseButton.LeftButton)
+    release(vp, b)
+    QtWidgets.QApplication.processEvents()
+
+
+def double_click(field: FieldView, xy):
+    vp = field.plot_widget.viewport()
+    p = to_viewport(field, *xy)
+    move(vp, p)
+    press(vp, p)
+    release(vp, p)
+    send_mouse(vp, QtCore.QEvent.Type.MouseButtonDblClick, p, Qt.MouseButton.LeftButton,
+               Qt.MouseButton.LeftButton)
+    release(vp, p)
+    QtWidgets.QApplication.processEvents()
+
+
+def wheel(field: FieldView, xy, notches: int = 1):
+    vp = field.plot_widget.viewport()
+    p = to_viewport(field, *xy)
+    move(vp, p)
+    ev = QtGui.QWheelEvent(p, QPointF(vp.mapToGlobal(p.toPoint())), QtCore.QPoint(0, 0),
+                           QtCore.QPoint(0, 120 * notches), Qt.MouseButton.NoButton,
+                           Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QtWidgets.QApplication.sendEvent(vp, ev)
+    QtWidgets.QApplication.processEvents()
+
+
+def pixel(field: FieldView) -> float:
+    sx, sy = field.view.viewPixelSize()
+    return max(abs(sx), abs(sy))
+
+
+def record(signal):
+    got = []
+    signal.connect(lambda *a: got.append(a))
+    return got
+
+
+# ============================================================ style
+def test_style_colours_and_maps():
+    assert style.REAL.lower() == "#0072b2" and style.FAKE.lower() == "#e69f00"
+    cm = style.d_colormap()
+    mid = cm.map(0.5, mode="qcolor")
+    assert abs(mid.red() - mid.blue()) < 8 and mid.red() > 230      # white-ish at D = 1/2
+    lo, hi = cm.map(0.0, mode="qcolor"), cm.map(1.0, mode="qcolor")
+    assert lo.red() > lo.blue() and hi.blue() > hi.red()             # orange = generated, purple = real
+    dm = style.diff_colormap()
+    assert dm.map(0.5, mode="qcolor").red() > 230
+    u = style.critic_to_unit(np.array([[-4.0, 0.0], [2.0, np.inf]], dtype=np.float32))
+    assert u[0, 0] == 0.0 and u[0, 1] == 0.5 and u[1, 0] == pytest.approx(0.75) and np.isnan(u[1, 1])
+    assert style.apply_scale(1.6) == 1.6 and style.current_scale() == 1.6
+    style.apply_scale(1.0)
+
+
+# ============================================================ FieldView
+def test_field_shows_exactly_the_snapshot(qtbot):
+    f = shown(qtbot, FieldView())
+    snap = make_snapshot()
+    f.update_snapshot(snap)
+    x, y = f.real_item.getData()
+    np.testing.assert_array_equal(x, snap.real[:, 0])
+    np.testing.assert_array_equal(y, snap.real[:, 1])
+    x, y = f.fake_item.getData()
+    np.testing.assert_array_equal(x, snap.fake[:, 0])
+    np.testing.assert_array_equal(y, snap.fake[:, 1])
+    np.testing.assert_array_equal(f.image.image, snap.d_prob)
+    assert tuple(f.image.getLevels()) == (0.0, 1.0)
+    r = f.image.mapRectToParent(f.image.boundingRect())
+    g = snap.grid
+    assert (r.left(), r.right(), r.top(), r.bottom()) == pytest.approx((g.xmin, g.xmax, g.ymin, g.ymax))
+    assert len(f.markers) == snap.target.n_modes
+    pos = np.array([[m.pos().x(), m.pos().y()] for m in f.markers])
+    np.testing.assert_allclose(pos, snap.target.means)
+    (x0, x1), (y0, y1) = f.view.viewRange()
+    assert x0 <= g.xmin + 1e-6 and x1 >= g.xmax - 1e-6 and y0 <= g.ymin + 1e-6 and y1 >= g.ymax - 1e-6
+
+    # a second snapshot replaces the data; same modes -> the same marker objects
+    markers = list(f.markers)
+    snap2 = make_snapshot(seed=3, iteration=5)
+    f.update_snapshot(snap2)
+    np.testing.assert_array_equal(f.fake_item.getData()[0], snap2.fake[:, 0])
+    np.testing.assert_array_equal(f.image.image, snap2.d_prob)
+    assert f.markers == markers
+
+    # a new mode count rebuilds the markers
+    tgt = snap.target.with_mode((0.0, 0.0))
+    f.update_snapshot(make_snapshot(target=tgt))
+    assert len(f.markers) == 9
+    assert (f.markers[8].pos().x(), f.markers[8].pos().y()) == (0.0, 0.0)
+
+
+def test_field_critic_map_for_losses_without_probability(qtbot):
+    f = shown(qtbot, FieldView())
+    snap = make_snapshot(loss="wgan-gp")
+    assert snap.d_prob is None
+    f.update_snapshot(snap)
+    m = np.abs(snap.d_logits).max()
+    np.testing.assert_allclose(f.image.image, 0.5 + 0.5 * snap.d_logits / m, rtol=1e-6, atol=1e-6)
+    assert "critic" in f.colorbar.getAxis("left").labelText
+    f.update_snapshot(make_snapshot())
+    assert "likely real" in f.colorbar.getAxis("left").labelText
+
+
+def test_field_layers_toggle(qtbot):
+    f = shown(qtbot, FieldView())
+    snap = make_snapshot()
+    f.update_snapshot(snap)
+    assert f.image.isVisible() and f.real_item.isVisible() and f.fake_item.isVisible()
+    assert not f.push_item.isVisible() and not f.manifold_item.isVisible()
+    f.set_layers(heatmap=False, real=False, fake=False, push=True, manifold=True)
+    assert not f.image.isVisible() and not f.colorbar.isVisible()
+    assert not f.real_item.isVisible() and not f.fake_item.isVisible()
+    assert f.push_item.isVisible() and f.manifold_item.isVisible()
+    assert f.layers() == {"heatmap": False, "real": False, "fake": False, "push": True, "manifold": True}
+
+    # push arrows: drawn at once from the last snapshot, <= 300 arrows of 3 segments (6 points) each
+    px, py = f.push_item.getData()
+    assert 0 < len(px) <= 6 * 300 and len(px) % 6 == 0
+    start = np.column_stack([px[0::6], py[0::6]])
+    end = np.column_stack([px[1::6], py[1::6]])
+    fake = snap.fake.astype(np.float64)
+    # every arrow starts on a generated point and points along fake_push
+    d = ((start[:, None, :] - fake[None, :, :]) ** 2).sum(-1)
+    j = d.argmin(axis=1)
+    assert np.all(d[np.arange(len(j)), j] < 1e-10)
+    u = (end - start) / np.linalg.norm(end - start, axis=1, keepdims=True)
+    v = snap.fake_push[j] / np.linalg.norm(snap.fake_push[j], axis=1, keepdims=True)
+    np.testing.assert_allclose(u, v, atol=1e-5)
+
+    # 2-D manifold: all 12 + 12 grid lines of 12 points, each line unconnected to the next
+    mx, my = f.manifold_item.getData()
+    assert len(mx) == 2 * 12 * 12
+    np.testing.assert_allclose(mx[:12], snap.manifold[0, :, 0])
+    np.testing.assert_allclose(mx[144:156], snap.manifold[:, 0, 0])
+
+    # 1-D manifold: one polyline
+    snap1 = make_snapshot(manifold_shape=(50,))
+    f.update_snapshot(snap1)
+    mx, my = f.manifold_item.getData()
+    np.testing.assert_allclose(np.column_stack([mx, my]), snap1.manifold, rtol=1e-6)
+
+    # a snapshot without push/manifold keeps the last ones for a few frames (no blinking), then clears
+    arrows = f.push_item.getData()[0].copy()
+    bare = make_snapshot(seed=9, manifold_shape=None)
+    bare.fake_push = None
+    f.update_snapshot(bare)
+    np.testing.assert_array_equal(f.push_item.getData()[0], arrows)
+    for _ in range(12):
+        f.update_snapshot(bare)
+    assert len(f.push_item.getData()[0]) == 0 and len(f.manifold_item.getData()[0]) == 0
+
+    # hidden layers are not redrawn; showing them again shows the latest snapshot
+    snap2 = make_snapshot(seed=7)
+    f.update_snapshot(snap2)
+    np.testing.assert_array_equal(f.fake_item.getData()[0], snap.fake[:, 0])
+    f.set_layers(heatmap=True, real=True, fake=True)
+    np.testing.assert_array_equal(f.fake_item.getData()[0], snap2.fake[:, 0])
+    np.testing.assert_array_equal(f.real_item.getData()[1], snap2.real[:, 1])
+    np.testing.assert_array_equal(f.image.image, snap2.d_prob)
+    assert f.image.isVisible() and f.colorbar.isVisible()
+
+
+def test_field_drag_marker_emits_moves_and_keeps_the_drop(qtbot):
+    f = shown(qtbot, FieldView())
+    snap = make_snapshot()
+    f.update_snapshot(snap)
+    moved = record(f.sigModeMoved)
+    i = 2
+    start = tuple(snap.target.means[i])
+    goal = (start[0] + 0.9, start[1] - 0.7)
+    drag(f, start, goal)
+    assert len(moved) >= 5                                  # continuous, not only on release
+    assert all(idx == i for idx, _, _ in moved)
+    _, x, y = moved[-1]
+    tol = 3 * pixel(f)
+    assert abs(x - goal[0]) < tol and abs(y - goal[1]) < tol
+    m = f.markers[i]
+    assert abs(m.pos().x() - goal[0]) < tol and abs(m.pos().y() - goal[1]) < tol
+    assert not m.moving
+    # x moves monotonically towards the goal
+    xs = [a[1] for a in moved]
+    assert xs == sorted(xs)
+
+    # a stale snapshot (target before the edit) does not snap the marker back ...
+    f.update_snapshot(make_snapshot(seed=1))
+    assert abs(m.pos().x() - goal[0]) < tol
+    # ... the snapshot that carries the edit is followed exactly
+    tgt = snap.target.moved(i, (x, y))
+    f.update_snapshot(make_snapshot(target=tgt, seed=2))
+    assert (m.pos().x(), m.pos().y()) == pytest.approx((x, y))
+    # another mode moved by the program (not dragged) follows the snapshot
+    tgt2 = tgt.moved(0, (0.5, 0.5))
+    f.update_snapshot(make_snapshot(target=tgt2, seed=2))
+    assert (f.markers[0].pos().x(), f.markers[0].pos().y()) == pytest.approx((0.5, 0.5))
+    assert (m.pos().x(), m.pos().y()) == pytest.approx((x, y))
+
+
+def test_field_drag_works_without_snapshots_and_while_they_arrive(qtbot):
+    f = shown(qtbot, FieldView())
+    snap = make_snapshot()
+    f.update_snapshot(snap)
+    moved = record(f.sigModeMoved)
+    vp = f.plot_widget.viewport()
+    i = 5
+    a = to_viewport(f, *snap.target.means[i])
+    b = to_viewport(f, 0.0, 0.0)
+    move(vp, a)
+    press(vp, a)
+    for k in range(1, 11):
+        move(vp, a + (b - a) * (k / 10), Qt.MouseButton.LeftButton)
+        f.update_snapshot(make_snapshot(seed=k))       # training goes on: stale targets arrive mid-drag
+    release(vp, b)
+    assert len(moved) >= 5
+    _, x, y = moved[-1]
+    assert math.hypot(x, y) < 3 * pixel(f)
+    assert math.hypot(f.markers[i].pos().x(), f.markers[i].pos().y()) < 3 * pixel(f)
+
+
+def test_field_double_click_adds_mode(qtbot):
+    f = shown(qtbot, FieldView())
+    f.update_snapshot(make_snapshot())
+    added = record(f.sigModeAdded)
+    double_click(f, (0.4, -0.6))
+    assert len(added) == 1
+    x, y = added[0]
+    tol = 2 * pixel(f)
+    assert abs(x - 0.4) < tol and abs(y + 0.6) < tol
+    # double-click on a marker is not empty space
+    double_click(f, tuple(f.markers[0].pos()))
+    assert len(added) == 1
+
+
+def test_field_context_menu_remove_and_resize(qtbot):
+    f = shown(qtbot, FieldView())
+    snap = make_snapshot()
+    f.update_snapshot(snap)
+    removed = record(f.sigModeRemoved)
+    stds = record(f.sigModeStdChanged)
+    vp = f.plot_widget.viewport()
+    i = 3
+    p = to_viewport(f, *snap.target.means[i])
+    move(vp, p)
+    press(vp, p, Qt.MouseButton.RightButton)
+    release(vp, p, Qt.MouseButton.RightButton)
+    QtWidgets.QApplication.processEvents()
+    assert f.mode_menu.isVisible()                      # the marker's own menu, not the ViewBox's
+    texts = [a.text() for a in f.mode_menu.actions()]
+    assert texts[0] == "Remove mode" and texts[1].startswith("Wider") and texts[2].startswith("Narrower")
+    f.action_wider.trigger()
+    f.mode_menu.hide()
+    assert stds == [(i, pytest.approx(snap.target.stds[i] * 1.25))]
+    f.prepare_mode_menu(i)
+    f.action_narrower.trigger()
+    assert stds[-1] == (i, pytest.approx(snap.target.stds[i]))
+    f.prepare_mode_menu(i)
+    f.action_remove.trigger()
+    assert removed == [(i,)]
+    assert not f.markers[i].isVisible()
+    # before a snapshot shows the removal, mode 6 is mode 5 in the owner's target
+    f.prepare_mode_menu(6)
+    f.action_remove.trigger()
+    assert removed == [(i,), (5,)]
+    # the snapshot with the removals rebuilds the markers
+    tgt = snap.target.without_mode(i).without_mode(5)
+    f.update_snapshot(make_snapshot(target=tgt))
+    assert len(f.markers) == 6 and all(m.isVisible() for m in f.markers)
+
+
+def test_field_cannot_remove_last_mode(qtbot):
+    f = shown(qtbot, FieldView())
+    f.update_snapshot(make_snapshot(target=GaussianMixture([[0.0, 0.0]], 0.5)))
+    removed = record(f.sigModeRemoved)
+    f.prepare_mode_menu(0)
+    assert not f.action_remove.isEnabled()
+    f.action_remove.trigger()
+    assert removed == []
+
+
+def test_field_wheel_over_marker_changes_std_not_zoom(qtbot):
+    f = shown(qtbot, FieldView())
+    snap = make_snapshot()
+    f.update_snapshot(snap)
+    stds = record(f.sigModeStdChanged)
+    QtWidgets.QApplication.processEvents()
+    before = f.view.viewRange()
+    i = 1
+    wheel(f, tuple(snap.target.means[i]), notches=1)
+    assert stds == [(i, pytest.approx(snap.target.stds[i] * 1.25))]
+    assert f.view.viewRange() == before
+    wheel(f, tuple(snap.target.means[i]), notches=-1)
+    assert stds[-1] == (i, pytest.approx(snap.target.stds[i]))   # the local std compounds
+    assert f.view.viewRange() == before
+    # a snapshot still holding the old std does not undo the local change
+    wheel(f, tuple(snap.target.means[i]), notches=2)
+    f.update_snapshot(make_snapshot(seed=4))
+    assert f._shown_stds[i] == pytest.approx(snap.target.stds[i] * 1.25 ** 2)
+    f.update_snapshot(make_snapshot(target=snap.target.with_std(i, stds[-1][1]), seed=4))
+    assert f._shown_stds[i] == pytest.approx(stds[-1][1])
+    # the same wheel on empty space zooms the view (the test can see a zoom)
+    wheel(f, (0.0, 0.0), notches=1)
+    assert len(stds) == 3
+    assert f.view.viewRange() != before
+
+
+def test_field_hover_shows_coordinates(qtbot):
+    f = shown(qtbot, FieldView())
+    snap = make_snapshot()
+    f.update_snapshot(snap)
+    vp = f.plot_widget.viewport()
+    mx, my = snap.target.means[4]
+    move(vp, to_viewport(f, mx, my))
+    assert f.hover_text.isVisible()
+    assert f.hover_text.textItem.toPlainText().startswith("mode 4")
+    assert f"{mx:.3f}" in f.hover_text.textItem.toPlainText()
+    assert f.markers[4].mouseHovering
+    j = 17
+    fx, fy = snap.fake[j]
+    f.set_layers(real=False)
+    move(vp, to_viewport(f, fx, fy))
+    text = f.hover_text.textItem.toPlainText()
+    assert text.startswith("generated") or text.startswith("mode")
+
+
+def test_field_presenter_scale(qtbot):
+    f = shown(qtbot, FieldView())
+    f.update_snapshot(make_snapshot())
+    f.set_presenter(1.6)
+    assert f.presenter_scale() == 1.6
+    assert f.fake_item.size() == pytest.approx(style.FAKE_SIZE * 1.6)
+    assert f.markers[0].scale == pytest.approx(style.MARKER_SIZE * 1.6)
+
+
+def test_presenter_scale_all_views(qtbot):
+    t = shown(qtbot, TheoryView(), 1100, 420)
+    c = shown(qtbot, CurvesView(max_fps=None), 900, 700)
+    t.update_snapshot(make_snapshot())
+    c.update_snapshot(make_snapshot())
+    small_t = t.caption.font().pointSizeF()
+    small_c = c.plot_loss.getAxis("left").style["tickFont"].pointSizeF()
+    t.set_presenter(1.6)
+    c.set_presenter(1.6)
+    assert t.caption.font().pointSizeF() == pytest.approx(1.6 * small_t)
+    assert c.plot_loss.getAxis("left").style["tickFont"].pointSizeF() == pytest.approx(1.6 * small_c)
+    assert c.s_loss_d.curve.opts["pen"].widthF() == pytest.approx(style.CURVE_WIDTH * 1.6)
+    c.grab()
+    t.grab()
+
+
+# ============================================================ TheoryView
+def test_theory_panels_show_d_dstar_and_difference(qtbot):
+    t = shown(qtbot, TheoryView(), 1100, 420)
+    snap = make_snapshot()
+    t.update_snapshot(snap)
+    dstar = snap.theory.dstar
+    img = t.image_dstar.image
+    finite = np.isfinite(dstar)
+    assert finite.any() and (~finite).any()           # the test covers masked cells too
+    np.testing.assert_array_equal(img[finite], dstar[finite])
+    assert np.isnan(img[~finite]).all()               # NaN: drawn transparent over the grey panel
+    np.testing.assert_array_equal(t.image_d.image, snap.d_prob)
+    diff = t.image_diff.image
+    np.testing.assert_allclose(diff[finite], (snap.d_prob - dstar)[finite], rtol=1e-6)
+    assert tuple(t.image_diff.getLevels()) == (-1.0, 1.0)
+    assert t.dstar_shown() and t.image_diff.isVisible() and not t.note_dstar.isVisible()
+    assert f"{snap.theory.jsd:.4f}" in t.caption.text()
+    assert "-log 4" in t.caption.text().replace("−", "-")
+    assert f"{snap.theory.bandwidth:.3g}" in t.caption.text()
+    assert f"{snap.theory.v_estimate:.4f}" in t.caption.text()
+    titles = [p.titleLabel.text for p in t.plots]
+    assert titles == ["D(x)", "D*(x) = p_data / (p_data + p_g)", "D - D*"]
+    # the three panels frame the same grid at the same scale, and stay there (no pan or zoom)
+    QtWidgets.QApplication.processEvents()                # let the caption's new text settle the layout
+    widths = [p.getViewBox().width() for p in t.plots]
+    assert max(widths) - min(widths) < 1.0                 # same panel size, so the same scale
+    g = snap.grid
+    ranges = [p.getViewBox().viewRange() for p in t.plots]
+    for xr, yr in ranges:
+        # aspect locked: the whole grid is visible, exactly on the limiting axis
+        assert xr[0] <= g.xmin + 1e-6 and xr[1] >= g.xmax - 1e-6 and yr[0] <= g.ymin + 1e-6 and yr[1] >= g.ymax - 1e-6
+        assert min(xr[1] - xr[0], yr[1] - yr[0]) == pytest.approx(g.xmax - g.xmin, abs=1e-6)
+        assert xr == pytest.approx(ranges[0][0], abs=1e-6) and yr == pytest.approx(ranges[0][1], abs=1e-6)
+    assert not any(p.getViewBox().state["mouseEnabled"][0] for p in t.plots)
+
+
+@pytest.mark.parametrize("loss", ["hinge", "wgan-gp"])
+def test_theory_no_closed_form_hides_dstar(qtbot, loss):
+    t = shown(qtbot, TheoryView(), 1100, 420)
+    t.update_snapshot(make_snapshot())
+    t.update_snapshot(make_snapshot(loss=loss))
+    assert not core_losses.has_closed_form_dstar(loss)
+    assert not t.image_dstar.isVisible() and not t.image_diff.isVisible()
+    assert not t.dstar_shown()
+    assert t.note_dstar.isVisible()
+    assert t.note_dstar.toPlainText() == no_dstar_text(loss)
+    assert t.note_dstar.toPlainText().startswith(f"No closed-form optimal discriminator for {loss}")
+    assert "critic" in t.plot_d.titleLabel.text
+    assert "n/a" in t.caption.text()
+    # and back
+    t.update_snapshot(make_snapshot(loss="lsgan"))
+    assert t.dstar_shown() and not t.note_dstar.isVisible()
+
+
+def test_theory_off(qtbot):
+    t = shown(qtbot, TheoryView(), 1100, 420)
+    t.update_snapshot(make_snapshot(theory=False))
+    assert not t.dstar_shown() and t.note_dstar.toPlainText() == NO_THEORY_TEXT
+    assert "Theory off" in t.caption.text()
+
+
+# ============================================================ CurvesView
+def history_dict(columns, rows: np.ndarray) -> dict:
+    h = History(columns)
+    h.load(rows)
+    return h.view()
+
+
+def test_curves_decimate_long_history_and_keep_spikes(qtbot):
+    c = shown(qtbot, CurvesView(max_fps=None), 1200, 800)
+    n = 200_000
+    rng = np.random.default_rng(0)
+    steps = np.arange(1, n + 1, dtype=float)
+    loss_d = 1.3 + 0.05 * rng.standard_normal(n)
+    loss_d[123_457] = 1000.0                               # one spike
+    loss_g = 0.7 + 0.05 * rng.standard_normal(n)
+    loss_g[99_999] = -50.0                                 # one dip
+    grad = np.exp(rng.standard_normal(n))
+    losses = history_dict(LOSS_COLUMNS, np.column_stack([steps, loss_d, loss_g, grad]))
+    snap = make_snapshot(losses=losses)
+    c.update_snapshot(snap)
+    x, y = c.s_loss_d.curve.getData()
+    assert 100 < len(x) <= 4001
+    assert len(x) <= c.max_points() + 1
+    assert y.max() == 1000.0
+    assert x[np.argmax(y)] == 123_458.0
+    assert np.all(np.diff(x) >= 0)
+    assert x[0] >= 1 and x[-1] == n
+    xg, yg = c.s_loss_g.curve.getData()
+    assert yg.min() == -50.0
+    xn, yn = c.s_grad.curve.getData()
+    assert len(xn) <= 4001
+    np.testing.assert_allclose(yn.max(), np.log10(grad.max()))
+
+
+def test_curves_nan_and_inf_are_gaps(qtbot):
+    c = shown(qtbot, CurvesView(max_fps=None), 900, 800)
+    n = 300
+    steps = np.arange(n, dtype=float)
+    loss_d = np.linspace(1.0, 2.0, n)
+    loss_d[10:20] = np.nan
+    loss_d[50] = np.inf
+    loss_g = np.full(n, np.nan)                          # a column of NaN: nothing drawn, no error
+    grad = np.linspace(0.0, 1.0, n)                      # log10(0) = -inf: a gap, not a value
+    losses = history_dict(LOSS_COLUMNS, np.column_stack([steps, loss_d, loss_g, grad]))
+    m = 30
+    mrows = np.full((m, len(METRIC_COLUMNS)), np.nan)
+    mrows[:, 0] = np.arange(m) * 10
+    mrows[:, 1] = np.linspace(0.6, 0.1, m)
+    mrows[5, 1] = np.nan
+    mrows[:, 2] = -1.0
+    mrows[:, 3] = -1.2
+    mrows[:, 6] = 5
+    mrows[:, 7] = 0.5
+    metrics = history_dict(METRIC_COLUMNS, mrows)
+    snap = make_snapshot(losses=losses, metrics=metrics)
+    c.update_snapshot(snap)
+    QtWidgets.QApplication.processEvents()
+    c.grab()                                             # paint: NaN must not break drawing
+    x, y = c.s_loss_d.curve.getData()
+    assert c.s_loss_d.curve.opts["connect"] == "finite"
+    assert not np.isinf(y).any()
+    ok = np.isfinite(y)
+    np.testing.assert_array_equal(y[ok], loss_d[np.isfinite(loss_d)])
+    assert np.isnan(y[10:20]).all() and np.isnan(y[50])
+    xg = c.s_loss_g.curve.getData()[0]
+    assert xg is None or len(xg) == 0
+    xg, yg = c.s_grad.curve.getData()
+    assert not np.isinf(yg).any() and np.isnan(yg[0])
+    xj, yj = c.s_jsd.curve.getData()
+    assert np.isnan(yj[5]) and np.isfinite(np.delete(yj, 5)).all()
+    _, ym = c.s_modes.curve.getData()
+    np.testing.assert_allclose(ym, 5 / 8)
+    assert c.modes_text() == f"modes captured {snap.coverage.modes_captured}/8"
+
+
+def test_curves_skip_redraw_and_throttle(qtbot, monkeypatch):
+    c = shown(qtbot, CurvesView(max_fps=10), 900, 800)
+    calls = []
+    orig = c.s_loss_d.curve.setData
+    monkeypatch.setattr(c.s_loss_d.curve, "setData", lambda *a, **k: (calls.append(1), orig(*a, **k)))
+
+    def snap_with(n):
+        rows = np.column_stack([np.arange(n, dtype=float), np.ones(n), np.ones(n), np.ones(n)])
+        return make_snapshot(losses=history_dict(LOSS_COLUMNS, rows), theory=False)
+
+    s1 = snap_with(10)
+    c.update_snapshot(s1)
+    assert len(calls) == 1
+    c.update_snapshot(s1)                                # same length: no redraw
+    c.update_snapshot(snap_with(10))
+    assert len(calls) == 1
+    c.update_snapshot(snap_with(11))                     # within 1/max_fps: deferred ...
+    c.update_snapshot(snap_with(12))
+    assert len(calls) == 1
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=2000)   # ... and the latest one is drawn
+    assert len(c.s_loss_d.curve.getData()[0]) == 12
+    c.clear()
+    assert len(c.s_loss_d.curve.getData()[0]) == 0
+
+
+def test_curves_zoom_shows_detail(qtbot):
+    c = shown(qtbot, CurvesView(max_fps=None), 1000, 800)
+    n = 100_000
+    rows = np.column_stack([np.arange(n, dtype=float), np.sin(np.arange(n) / 50.0), np.zeros(n), np.ones(n)])
+    c.update_snapshot(make_snapshot(losses=history_dict(LOSS_COLUMNS, rows), theory=False))
+    x, _ = c.s_loss_d.curve.getData()
+    assert ((x >= 50_000) & (x <= 50_500)).sum() < 100     # decimated over the whole run
+    c.plot_jsd.setXRange(50_000, 50_500, padding=0)      # zoom in any of the linked plots
+    qtbot.waitUntil(lambda: ((c.s_loss_d.curve.getData()[0] >= 50_000)
+                             & (c.s_loss_d.curve.getData()[0] <= 50_500)).sum() == 501, timeout=2000)
+    assert not c.following()
+    c.plot_loss.enableAutoRange(x=True)
+    qtbot.waitUntil(lambda: c.s_loss_d.curve.getData()[0][-1] == n - 1 and
+                    len(c.s_loss_d.curve.getData()[0]) < 4001, timeout=2000)
+
+
+def test_curves_reference_lines_labelled_in_plot(qtbot):
+    c = shown(qtbot, CurvesView(), 900, 800)
+    labels = {k: line.label.textItem.toPlainText() for k, line in c.ref_lines.items()}
+    assert labels["log2"] == "log 2 = max"
+    assert labels["eq"].replace("−", "-") == "-log 4 = equilibrium"
+    assert c.ref_lines["log2"].value() == pytest.approx(math.log(2))
+    assert c.ref_lines["eq"].value() == pytest.approx(-math.log(4))
+    assert c.ref_lines["jsd0"].value() == 0.0
+    assert c.plot_loss.getViewBox() is c.plot_grad.getViewBox().linkedView(0)
+
+
+# ============================================================ all views, many frames
+def test_many_frames_all_views_live_training(qtbot, live):
+    trainer, observer = live
+    field = shown(qtbot, FieldView(), 480, 480)
+    theory = shown(qtbot, TheoryView(), 840, 320)
+    curves = shown(qtbot, CurvesView(), 640, 560)
+    field.set_layers(push=True, manifold=True)
+    moves = []
+
+    def apply_move(i, x, y):                             # what the app's wiring will do
+        trainer.set_target(trainer.target.moved(i, (x, y)))
+        observer.target_changed(structural=False)
+        moves.append((i, x, y))
+
+    field.sigModeMoved.connect(apply_move)
+    snap = None
+    for k in range(300):
+        trainer.step(1)
+        snap = observer.take(theory=(k % 10 == 0), push=(k % 2 == 0), manifold=(k % 5 == 0))
+        for v in (field, theory, curves):
+            v.update_snapshot(snap)
+        if k == 150:
+            drag(field, tuple(snap.target.means[0]), (0.3, 0.4), steps=6)
+        QtWidgets.QApplication.processEvents()
+    curves.flush()
+    QtWidgets.QApplication.processEvents()
+    for v in (field, theory, curves):
+        v.grab()
+    assert moves and moves[-1][0] == 0
+    np.testing.assert_allclose(snap.target.means[0], moves[-1][1:])
+    np.testing.assert_allclose(field.markers[0].pos().x(), moves[-1][1])
+    np.testing.assert_array_equal(field.fake_item.getData()[0], snap.fake[:, 0])
+    np.testing.assert_array_equal(field.real_item.getData()[1], snap.real[:, 1])
+    np.testing.assert_array_equal(field.image.image, snap.d_prob)
+    x, _ = curves.s_loss_d.curve.getData()
+    assert x[-1] == snap.losses["step"][-1] == trainer.iteration
+    xj, _ = curves.s_jsd.curve.getData()
+    assert xj[-1] == snap.metrics["step"][-1]
+    last_theory = observer.metrics.last()
+    assert f"{last_theory['jsd']:.4f}" in theory.caption.text()
