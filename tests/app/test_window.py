@@ -1,0 +1,192 @@
+"""The whole window: live training on its QThread, controls reaching the trainer, dragging modes, closing.
+
+Everything goes through the real path (controls -> commands -> worker thread -> snapshot -> views);
+tests wait for the queued calls with qtbot.waitUntil instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from PySide6 import QtWidgets
+from qtinput import double_click, drag  # noqa: E402
+
+from ganlab.app.window import MainWindow
+from ganlab.core.config import Config
+
+SMALL = {"theory.samples": 500, "train.batch_size": 64, "generator.width": 32, "discriminator.width": 32,
+         "theory.grid": 64}
+
+
+@pytest.fixture
+def win(qtbot):
+    w = MainWindow(Config().with_values(SMALL))
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    qtbot.waitUntil(lambda: w.frames_drawn > 0, timeout=10000)
+    yield w
+    w.close()
+    assert not w.thread.thread.isRunning()
+
+
+def trainer(w):
+    return w.worker.trainer
+
+
+def play_until(qtbot, w, iterations: int):
+    w.play()
+    qtbot.waitUntil(lambda: trainer(w).iteration >= iterations, timeout=20000)
+
+
+def pause(qtbot, w):
+    w.pause()
+    qtbot.waitUntil(lambda: not w.playing, timeout=5000)
+
+
+def test_play_then_pause_trains_and_updates_every_view(qtbot, win):
+    first = win.worker.latest
+    frames = win.frames_drawn
+    play_until(qtbot, win, 120)
+    pause(qtbot, win)
+    it = trainer(win).iteration
+    qtbot.wait(300)
+    assert trainer(win).iteration == it  # pausing trains no extra iteration
+    qtbot.waitUntil(lambda: win._drawn is win.worker.latest and win._drawn.iteration == it, timeout=5000)
+    snap = win._drawn
+    assert win.frames_drawn > frames
+    assert not np.array_equal(snap.fake, first.fake)                 # G moved the generated cloud
+    np.testing.assert_array_equal(win.field.fake_item.getData()[0], snap.fake[:, 0])
+    assert len(snap.losses["step"]) == it and np.isfinite(snap.losses["loss_d"][-1])
+    assert len(snap.metrics["step"]) >= 2
+    win.curves.flush()
+    xs, ys = win.curves.s_loss_d.curve.getData()
+    assert len(xs) > 0 and xs[-1] == pytest.approx(it)               # the curve reaches the last iteration
+    win._update_status()
+    text = win.status_label.text()
+    assert f"iteration {it:,}" in text and "device cpu" in text and "seed 0" in text
+
+
+def test_controls_change_the_running_trainer_without_reset(qtbot, win):
+    play_until(qtbot, win, 30)
+    c = win.controls
+    c.widget("train.loss").setCurrentText("minimax")
+    c.widget("opt_d.lr").setValue(0.0005)
+    c.widget("train.k_d").setValue(3)
+    c.widget("train.batch_size").setValue(96)
+    qtbot.waitUntil(lambda: trainer(win).config.train.k_d == 3 and trainer(win).config.train.batch_size == 96,
+                    timeout=5000)
+    t = trainer(win)
+    assert t.config.train.loss == "minimax" and t.config.opt_d.lr == pytest.approx(5e-4)
+    assert t.opt_d.param_groups[0]["lr"] == pytest.approx(5e-4)
+    before = t.iteration
+    qtbot.waitUntil(lambda: trainer(win).iteration > before + 10, timeout=10000)  # still training, no reset
+    assert win.config.train.loss == "minimax"
+    pause(qtbot, win)
+
+
+def test_architecture_change_rebuilds_networks_and_says_so(qtbot, win):
+    play_until(qtbot, win, 30)
+    win.controls.widget("generator.width").setValue(48)
+    qtbot.waitUntil(lambda: trainer(win).config.generator.width == 48, timeout=5000)
+    t = trainer(win)
+    assert t.G.net[0].out_features == 48
+    assert "restarted" in win.statusBar().currentMessage()
+    pause(qtbot, win)
+
+
+def test_rejected_value_names_the_field_and_keeps_the_old_one(qtbot, win):
+    win.change("opt_d.lr", float("nan"))
+    assert "opt_d.lr" in win.statusBar().currentMessage()
+    assert win.config.opt_d.lr == Config().opt_d.lr
+    assert math.isfinite(win.controls.widget("opt_d.lr").value())
+
+
+def test_dragging_a_mode_moves_the_target_and_dstar_follows(qtbot, win):
+    play_until(qtbot, win, 20)  # dragging works while training runs
+    before = win.worker.latest
+    start = tuple(trainer(win).target.means[0])
+    end = (start[0] - 0.8, start[1] + 0.6)
+    drag(win.field, start, end)
+    qtbot.waitUntil(lambda: np.linalg.norm(trainer(win).target.means[0] - end) < 0.08, timeout=5000)
+    qtbot.waitUntil(lambda: np.linalg.norm(win.worker.latest.target.means[0] - end) < 0.08, timeout=5000)
+    after = win.worker.latest
+    assert win.playing  # training did not stop for the drag
+    changed = np.nan_to_num(after.theory.dstar, nan=-1) != np.nan_to_num(before.theory.dstar, nan=-1)
+    assert changed.mean() > 0.01                                      # D* follows the moved mode
+    # the real cloud's points of mode 0 moved with it
+    assert np.linalg.norm(after.real.mean(0) - before.real.mean(0)) > 0.02
+    pause(qtbot, win)
+
+
+def test_add_and_remove_modes_while_paused(qtbot, win):
+    n = trainer(win).target.n_modes
+    double_click(win.field, (0.0, 0.0))
+    qtbot.waitUntil(lambda: trainer(win).target.n_modes == n + 1, timeout=5000)
+    assert np.linalg.norm(trainer(win).target.means[-1]) < 0.1
+    win.field.sigModeRemoved.emit(0)
+    qtbot.waitUntil(lambda: trainer(win).target.n_modes == n, timeout=5000)
+    win.field.sigModeStdChanged.emit(0, 0.2)
+    qtbot.waitUntil(lambda: trainer(win).target.stds[0] == pytest.approx(0.2), timeout=5000)
+
+
+def test_step_buttons_and_reset(qtbot, win):
+    t = trainer(win)
+    win.act_step.trigger()
+    qtbot.waitUntil(lambda: trainer(win).iteration == 1, timeout=5000)
+    d0 = [p.detach().clone() for p in t.D.parameters()]
+    g0 = [p.detach().clone() for p in t.G.parameters()]
+    win.act_step_d.trigger()
+    qtbot.waitUntil(lambda: any(not torch.equal(a, b) for a, b in zip(d0, t.D.parameters(), strict=True)),
+                    timeout=5000)
+    assert all(torch.equal(a, b) for a, b in zip(g0, t.G.parameters(), strict=True))  # D step leaves G alone
+    assert t.iteration == 1
+    win.act_reset.trigger()
+    qtbot.waitUntil(lambda: trainer(win).iteration == 0 and len(trainer(win).losses) == 0, timeout=5000)
+
+
+def test_divergence_pauses_and_offers_a_way_out(qtbot, win):
+    t = trainer(win)
+    with torch.no_grad():  # paused: the worker is idle between ticks
+        next(t.D.parameters()).fill_(math.nan)
+    win.play()
+    qtbot.waitUntil(lambda: win.banner.isVisible(), timeout=5000)
+    assert "diverged" in win.banner.label.text() and "learning rate" in win.banner.label.text()
+    assert not win.playing and win.worker.thread().isRunning()
+    old_lr = win.config.opt_d.lr
+    win.banner.lower_btn.click()
+    qtbot.waitUntil(lambda: trainer(win).status == "ok" and trainer(win).config.opt_d.lr < old_lr, timeout=5000)
+    assert not win.banner.isVisible()
+    assert all(torch.isfinite(p).all() for p in trainer(win).D.parameters())
+
+
+def test_many_redraws_and_thousands_of_signals(qtbot, win):
+    """Catches the PySide6 6.12.0 refcount crash on Python 3.11 (it needs thousands of emits)."""
+    win.play()
+    for i in range(4000):
+        win.commands.set_max_rate.emit(0.0)
+        win.commands.set_overlays.emit(i % 2 == 0, False)
+        if i % 20 == 0:
+            QtWidgets.QApplication.processEvents()
+    drawn = win.frames_drawn
+    for _ in range(300):
+        win._drawn = None  # force a full redraw of the newest snapshot
+        win.redraw()
+        QtWidgets.QApplication.processEvents()
+    assert win.frames_drawn >= drawn + 300
+    pause(qtbot, win)
+    assert trainer(win).status == "ok" and win.worker.thread().isRunning()
+
+
+def test_close_while_training_stops_the_thread_quietly(qtbot, recwarn):
+    w = MainWindow(Config().with_values(SMALL))
+    qtbot.addWidget(w)
+    w.show()
+    play_until(qtbot, w, 10)
+    thread = w.thread.thread
+    w.close()
+    assert thread.wait(1000) and not thread.isRunning()
+    assert not [r for r in recwarn if "QThread" in str(r.message)]
