@@ -11,6 +11,7 @@ EPILOG = """examples:
   ganlab                                   open the app
   ganlab run --preset ring8 --steps 2000 --out runs/ring8
   ganlab run --config lesson.toml --set train.loss=minimax --set opt_d.lr=1e-3 --out runs/x
+  ganlab run --preset grid25 --steps 3000 --record runs/grid25.gif --record-every 20 --out runs/grid25
 """
 
 
@@ -32,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--every", type=int, help="iterations between metric rows (theory.every)")
     r.add_argument("--out", metavar="DIR", default="ganlab-run", help="output folder (default ./ganlab-run)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--no-figures", action="store_true",
+                   help="do not write the figures (field, theory and curves views as PNG and SVG) into --out")
+    r.add_argument("--record", metavar="FILE.gif|mp4",
+                   help="record the field view while training, to an animated GIF or an MP4 video")
+    r.add_argument("--record-every", type=int, metavar="N",
+                   help="iterations between recorded frames (default: --every, i.e. theory.every)")
     return p
 
 
@@ -74,16 +81,46 @@ def cmd_run(args) -> int:
     except (ConfigError, TargetError, ValueError) as e:
         print(f"ganlab run: {e}", file=sys.stderr)
         return 2
+    if args.record_every is not None and args.record_every < 1:
+        print("ganlab run: --record-every must be >= 1", file=sys.stderr)
+        return 2
+    figures = _load_figures(args)  # Qt is imported only here, and only when figures or a recording are asked for
+    if figures is _FAILED:
+        return 2
+    recorder = None
+    if args.record:
+        try:
+            recorder = figures.FrameRecorder(args.record)
+        except (figures.VideoError, OSError) as e:
+            print(f"ganlab run: {e}", file=sys.stderr)
+            return 2
     from .headless import EXIT_OK, run
 
+    last = {}
+
+    def on_log(trainer, observer, snap):
+        last["snap"] = snap
+
     try:
-        result = run(cfg, args.steps, args.out, progress=False if args.quiet else None)
+        result = run(cfg, args.steps, args.out, progress=False if args.quiet else None, on_log=on_log,
+                     on_frame=recorder.on_frame if recorder else None,
+                     frame_every=args.record_every or cfg.theory.every)
     except OSError as e:
+        if recorder:
+            recorder.abort()
         print(f"ganlab run: cannot write to {args.out}: {e.strerror or e}", file=sys.stderr)
         return 2
     except RuntimeError as e:  # e.g. cuda requested but unavailable
+        if recorder:
+            recorder.abort()
         print(f"ganlab run: {e}", file=sys.stderr)
         return 2
+    if recorder:
+        recorder.finish()  # prints one line: the file, or why there is none
+    if figures is not None and not args.no_figures and "snap" in last:
+        figures.write_figures_or_warn(args.out, last["snap"])
+    if figures is not None:
+        figures.release()
     s = result.summary
     final = s["final"]
     if result.exit_code == EXIT_OK:
@@ -95,6 +132,28 @@ def cmd_run(args) -> int:
     else:
         print(f"ganlab run: {result.message}", file=sys.stderr)
     return result.exit_code
+
+
+_FAILED = object()
+
+
+def _load_figures(args):
+    """ganlab.app.figures with an offscreen QApplication, None when not needed (or Qt cannot load and only
+    figures were asked for: one warning line), _FAILED when a recording was asked for and Qt cannot load."""
+    if args.no_figures and not args.record:
+        return None
+    try:
+        from .app import figures
+
+        figures.ensure_app()
+        return figures
+    except Exception as e:  # ImportError (no Qt, missing system libraries), RuntimeError, OSError
+        reason = f"{type(e).__name__}: {e}".splitlines()[0]
+        if args.record:
+            print(f"ganlab run: cannot record without Qt ({reason})", file=sys.stderr)
+            return _FAILED
+        print(f"ganlab run: warning: no figures, Qt could not load ({reason})", file=sys.stderr)
+        return None
 
 
 def _single_threaded_blas() -> None:

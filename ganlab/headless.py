@@ -46,11 +46,13 @@ class _Stop(Exception):
 
 
 def run(config: Config, steps: int, out_dir: str | Path, progress: bool | None = None,
-        on_log=None) -> RunResult:
+        on_log=None, on_frame=None, frame_every: int | None = None) -> RunResult:
     """Train for `steps` iterations, logging every config.theory.every; write the files into out_dir.
 
     on_log(trainer, observer, snapshot) is called at each logged step (the figure and recording
-    writers hook in here).
+    writers hook in here). on_frame(trainer, observer, snapshot) is called every `frame_every`
+    iterations (default: every logged step), at iteration 0 and at the last one: a recording can
+    take frames more often than metric rows without adding rows (those snapshots are not recorded).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -64,14 +66,24 @@ def run(config: Config, steps: int, out_dir: str | Path, progress: bool | None =
     code, message = EXIT_OK, "done"
     old_term = _install_sigterm()
     try:
+        fe = max(1, int(frame_every or every)) if on_frame is not None else 0
         snap = _log(trainer, observer, rows, t0, on_log)
+        if fe:
+            on_frame(trainer, observer, snap)
         while trainer.iteration < steps and trainer.status == "ok":
             n = min(every - trainer.iteration % every, steps - trainer.iteration)
+            if fe:
+                n = min(n, fe - trainer.iteration % fe)
             ts = time.perf_counter()
             trainer.step(n)
             train_seconds += time.perf_counter() - ts
-            snap = _log(trainer, observer, rows, t0, on_log)
-            if progress:
+            last = trainer.iteration >= steps or trainer.status != "ok"
+            logged = trainer.iteration % every == 0 or last
+            if logged:
+                snap = _log(trainer, observer, rows, t0, on_log)
+            if fe and (trainer.iteration % fe == 0 or last):
+                on_frame(trainer, observer, snap if logged else observer.take(theory=True, record=False))
+            if progress and logged:
                 _progress(trainer.iteration, steps, time.perf_counter() - t0, snap)
         if trainer.status != "ok":
             code, message = EXIT_DIVERGED, trainer.message

@@ -36,7 +36,7 @@ def _one_line(err: str) -> str:
 
 def test_run_end_to_end(tmp_path, capsys):
     out = tmp_path / "run"
-    code = main(["run", "--steps", "200", "--every", "50", "--out", str(out), "--quiet", "--seed", "4",
+    code = main(["run", "--steps", "200", "--every", "50", "--out", str(out), "--quiet", "--seed", "4", "--no-figures",
                  "--device", "cpu", "--set", "opt_d.lr=1e-3", "--set", "train.loss=minimax", *SMALL])
     captured = capsys.readouterr()
     assert code == 0, captured.err

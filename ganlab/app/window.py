@@ -37,7 +37,7 @@ SPEEDS = (("Full speed", 0.0), ("300 it/s", 300.0), ("30 it/s", 30.0), ("5 it/s 
           ("1 it/s (slow)", 1.0))
 
 
-FEATURES = ("export", "recording", "sessions", "lessons", "presenter", "language")
+FEATURES = ("export", "recording", "sessions", "lessons", "presenter", "language", "shortcuts")
 
 
 def _feature_installers():

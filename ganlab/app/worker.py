@@ -30,6 +30,8 @@ class TrainingWorker(QObject):
     sigInfo = Signal(str)
     sigPlaying = Signal(bool)
     sigConfigApplied = Signal(object, bool)  # (Config, reset happened)
+    sigSessionSaved = Signal(str, str)        # (path, error message or "" when saved)
+    sigSessionLoaded = Signal(object)         # the SessionData now running (after a fresh snapshot)
 
     def __init__(self, config: Config, target: GaussianMixture | None = None):
         super().__init__()
@@ -159,6 +161,38 @@ class TrainingWorker(QObject):
     def set_freeze(self, freeze_g: bool, freeze_d: bool) -> None:
         self.trainer.freeze_g, self.trainer.freeze_d = freeze_g, freeze_d
         self._dirty = True
+
+    @Slot(str)
+    def save_session(self, path: str) -> None:
+        """Write the whole session to `path`; runs between chunks, so no step is half done."""
+        from ..core.session import save_session
+
+        try:
+            save_session(path, self.trainer, self.observer)
+        except Exception as e:  # a full disk or a diverged state never kills the worker
+            self.sigSessionSaved.emit(path, str(e) or type(e).__name__)
+            return
+        self.sigSessionSaved.emit(path, "")
+
+    @Slot(object)
+    def load_session(self, data: object) -> None:
+        """Continue a loaded (already validated) SessionData: config, weights, optimizers, target,
+        history, iteration; paused, with a fresh snapshot. A failure leaves the session as it was."""
+        from ..core.session import apply_session
+
+        if self.playing:
+            self.pause()
+        old = self.trainer.config
+        try:
+            apply_session(self.trainer, self.observer, data)
+        except Exception as e:
+            self.sigError.emit(f"Could not load session: {e}")
+            return
+        if data.config.theory.samples != old.theory.samples:
+            self.observer.set_samples(data.config.theory.samples)
+        self._dirty = self._theory_dirty = True
+        self.snapshot_now()
+        self.sigSessionLoaded.emit(data)
 
     # -------------------------------------------------------------- internals
     def _edit(self, fn, structural: bool) -> None:

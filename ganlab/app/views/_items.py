@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 _PrimitiveArray = pg.Qt.internals.PrimitiveArray
+_VECTOR_ENGINES = (QtGui.QPaintEngine.Type.SVG, QtGui.QPaintEngine.Type.Pdf, QtGui.QPaintEngine.Type.Picture)
 
 
 class PointCloudItem(pg.GraphicsObject):
@@ -148,6 +149,16 @@ class PointCloudItem(pg.GraphicsObject):
             return
         if k != n:
             dx, dy = dx[keep], dy[keep]
+        engine = p.paintEngine()
+        if engine is not None and engine.type() in _VECTOR_ENGINES:
+            # SVG/PDF export: vector circles, not one embedded bitmap per point
+            p.resetTransform()
+            p.setPen(self._pen)
+            p.setBrush(self._brush)
+            r = self._size / 2.0
+            for cx, cy in zip(dx.tolist(), dy.tolist(), strict=True):
+                p.drawEllipse(QtCore.QPointF(cx, cy), r, r)
+            return
         dpr = widget.devicePixelRatioF() if widget is not None else 1.0
         pm = self._marker(dpr)
         self._frags.resize(k)

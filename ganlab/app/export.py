@@ -1,0 +1,257 @@
+"""File > Export: any view or the whole window to PNG (1x/2x/3x) or SVG, and the curves' data to CSV.
+
+`install(window)` adds the submenu and keeps an `Exporter` as `window.exporter`. The module functions
+`export_png(window, what, path, scale)`, `export_svg(window, what, path)` and `export_csv(window, path)`
+do the work without any dialog (tests and scripts call them directly); the menu actions only ask for
+a file name first. Writes are atomic (temporary file, then rename): a failed write (missing folder, no
+permission, full disk) leaves no half file and says why in the status bar; the app keeps running and
+nothing modal appears except the file dialog itself.
+
+Export only reads: the views as they are drawn and the worker's latest Snapshot (plain numpy copies),
+never the trainer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from . import render
+
+MESSAGE_MS = 10_000
+KEY_SCALE = "export/png_scale"
+KEY_DIR = "export/last_dir"
+
+
+
+def _labels() -> dict[str, str]:
+    return {"field": QCoreApplication.translate("Export", "field view"),
+            "theory": QCoreApplication.translate("Export", "theory view"),
+            "curves": QCoreApplication.translate("Export", "curves"),
+            "window": QCoreApplication.translate("Export", "window")}
+
+
+# ================================================================ helpers
+def latest_snapshot(window):
+    """The newest Snapshot the window knows: the worker's latest, else the last one drawn."""
+    worker = getattr(window, "worker", None)
+    snap = getattr(worker, "latest", None) if worker is not None else None
+    return snap if snap is not None else getattr(window, "_drawn", None)
+
+
+def view_widget(window, what: str) -> QWidget:
+    if what == "window":
+        return window
+    if what not in ("field", "theory", "curves"):
+        raise ValueError(QCoreApplication.translate("Export", "unknown view '{0}'").format(what))
+    return getattr(window, what)
+
+
+def suggested_name(window, what: str, ext: str) -> str:
+    """e.g. ganlab_ring8_nonsaturating_it01234_field.png: preset, loss and iteration of the latest snapshot."""
+    cfg = window.config
+    snap = latest_snapshot(window)
+    loss = getattr(snap, "loss", None) or cfg.train.loss
+    iteration = getattr(snap, "iteration", 0) if snap is not None else 0
+    return render.default_name(cfg.target.preset, loss, iteration, what, ext)
+
+
+def settings_for(window) -> QSettings | None:
+    """The window's QSettings when it has one, the application's when it is named (the real app), else None."""
+    s = getattr(window, "settings", None)
+    if isinstance(s, QSettings):
+        return s
+    if QCoreApplication.organizationName() and QCoreApplication.applicationName():
+        return QSettings()
+    return None
+
+
+def _say(window, text: str) -> None:
+    window.statusBar().showMessage(text, MESSAGE_MS)
+
+
+def _fail(window, path, e: BaseException) -> bool:
+    _say(window, QCoreApplication.translate("Export", "Could not export to {0}: {1}")
+         .format(path, render.error_text(e)))
+    return False
+
+
+def _prepare(widget: QWidget) -> None:
+    """Make the curves draw their newest snapshot now (they redraw on a throttle)."""
+    flush = getattr(widget, "flush", None)
+    if callable(flush):
+        flush()
+
+
+# ================================================================ exports (no dialogs)
+def export_png(window, what: str, path: str | Path, scale: float = 1) -> bool:
+    """Write view `what` ('field', 'theory', 'curves' or 'window') as a PNG `scale` times its size."""
+    path = Path(path)
+    try:
+        widget = view_widget(window, what)
+        if what == "curves":
+            _prepare(widget)
+        img = render.render_image(widget, scale)
+        render.write_file(path, render.image_png_bytes(img))
+    except (OSError, ValueError) as e:
+        return _fail(window, path, e)
+    _say(window, QCoreApplication.translate("Export", "Exported the {0} to {1} ({2} × {3} px)").format(
+        _labels().get(what, what), path, img.width(), img.height()))
+    return True
+
+
+def export_svg(window, what: str, path: str | Path) -> bool:
+    """Write view `what` as SVG (vector text, lines and points; heatmaps embedded as images)."""
+    path = Path(path)
+    try:
+        widget = view_widget(window, what)
+        if what == "curves":
+            _prepare(widget)
+        snap = latest_snapshot(window)
+        desc = "" if snap is None else f"iteration {snap.iteration}, loss {snap.loss}, seed {snap.seed}"
+        render.write_file(path, render.svg_bytes(widget, "ganlab " + what, desc))
+    except (OSError, ValueError) as e:
+        return _fail(window, path, e)
+    _say(window, QCoreApplication.translate("Export", "Exported the {0} to {1}")
+         .format(_labels().get(what, what), path))
+    return True
+
+
+def export_csv(window, path: str | Path) -> bool:
+    """Write every curve's data (losses per iteration, metrics per refresh) as one CSV joined on `step`."""
+    path = Path(path)
+    snap = latest_snapshot(window)
+    if snap is None:
+        _say(window, QCoreApplication.translate("Export", "Nothing to export yet: no training state"))
+        return False
+    try:
+        text = render.curves_csv(snap)
+        render.write_file(path, text)
+    except (OSError, ValueError) as e:
+        return _fail(window, path, e)
+    rows = text.count("\n") - 1
+    _say(window, QCoreApplication.translate("Export", "Exported {0} rows of curve data to {1}").format(rows, path))
+    return True
+
+
+# ================================================================ menu
+class Exporter(QObject):
+    """The File > Export submenu; remembers the PNG scale and the last folder."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self._scale = 1
+        self._dir = ""
+        s = settings_for(window)
+        if s is not None:
+            try:
+                v = int(s.value(KEY_SCALE, 1))
+                self._scale = v if v in render.SCALES else 1
+            except (TypeError, ValueError):
+                self._scale = 1
+            self._dir = str(s.value(KEY_DIR, "") or "")
+        self.menu = window.menu_file.addMenu(self.tr("&Export"))
+        self.menu.setToolTipsVisible(True)
+        self.actions: dict[str, QAction] = {}
+        labels = {"field": self.tr("&Field view as PNG…"), "theory": self.tr("&Theory view as PNG…"),
+                  "curves": self.tr("&Curves as PNG…"), "window": self.tr("&Window as PNG…")}
+        svg_labels = {"field": self.tr("Field view as SVG…"), "theory": self.tr("Theory view as SVG…"),
+                      "curves": self.tr("Curves as SVG…"), "window": self.tr("Window as SVG…")}
+        keys = {("png", "window"): "Ctrl+E", ("svg", "window"): "Ctrl+Shift+E",
+                ("png", "field"): "Ctrl+Alt+E"}
+        for what in ("field", "theory", "curves", "window"):
+            self._add("png", what, labels[what], keys.get(("png", what)),
+                      self.tr("Save a picture for slides, at the PNG scale chosen below"))
+        self.menu.addSeparator()
+        for what in ("field", "theory", "curves", "window"):
+            self._add("svg", what, svg_labels[what], keys.get(("svg", what)),
+                      self.tr("Save a vector picture for lecture notes (scales without blur)"))
+        self.menu.addSeparator()
+        self._add("csv", "curves", self.tr("Curves &data as CSV…"), "Ctrl+Shift+C",
+                  self.tr("Every curve's values: losses per iteration, JSD, V and coverage per refresh"))
+        self.menu.addSeparator()
+        self.scale_menu = self.menu.addMenu(self.tr("PNG &scale"))
+        self.scale_group = QActionGroup(self)
+        self.scale_group.setExclusive(True)
+        self.scale_actions: dict[int, QAction] = {}
+        for s_ in render.SCALES:
+            a = QAction(self.tr("{0}x").format(s_), self)
+            a.setCheckable(True)
+            a.setChecked(s_ == self._scale)
+            a.setToolTip(self.tr("PNG exports at {0} times the size on screen").format(s_))
+            a.triggered.connect(lambda checked=False, v=s_: self.set_scale(v))
+            self.scale_group.addAction(a)
+            self.scale_menu.addAction(a)
+            self.scale_actions[s_] = a
+
+    def _add(self, kind: str, what: str, text: str, key: str | None, tip: str) -> QAction:
+        a = QAction(text, self.window)
+        if key:
+            a.setShortcut(QKeySequence(key))
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            tip = f"{tip} ({key})"
+        a.setToolTip(tip)
+        a.setStatusTip(tip)
+        a.triggered.connect(lambda checked=False, k=kind, w=what: self.ask_and_export(k, w))
+        self.menu.addAction(a)
+        self.window.addAction(a)
+        self.actions[f"{kind}:{what}"] = a
+        return a
+
+    # ------------------------------------------------------------ settings
+    @property
+    def scale(self) -> int:
+        return self._scale
+
+    def set_scale(self, scale: int) -> None:
+        if scale not in render.SCALES:
+            return
+        self._scale = scale
+        if scale in self.scale_actions:
+            self.scale_actions[scale].setChecked(True)
+        s = settings_for(self.window)
+        if s is not None:
+            s.setValue(KEY_SCALE, scale)
+
+    def _remember_dir(self, path: Path) -> None:
+        self._dir = str(path.parent)
+        s = settings_for(self.window)
+        if s is not None:
+            s.setValue(KEY_DIR, self._dir)
+
+    # ------------------------------------------------------------ actions
+    @Slot()
+    def ask_and_export(self, kind: str, what: str) -> bool:
+        ext = {"png": "png", "svg": "svg", "csv": "csv"}[kind]
+        name = suggested_name(self.window, "curves" if kind == "csv" else what, ext)
+        filters = {"png": self.tr("PNG image (*.png)"), "svg": self.tr("SVG vector image (*.svg)"),
+                   "csv": self.tr("CSV table (*.csv)")}
+        start = str(Path(self._dir) / name) if self._dir else name
+        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export"), start, filters[kind])
+        if not path:
+            return False
+        p = Path(path)
+        if p.suffix.lower() != f".{ext}":
+            p = p.with_name(p.name + f".{ext}")
+        return self.export(kind, what, p)
+
+    def export(self, kind: str, what: str, path: str | Path) -> bool:
+        path = Path(path)
+        if kind == "png":
+            ok = export_png(self.window, what, path, self._scale)
+        elif kind == "svg":
+            ok = export_svg(self.window, what, path)
+        else:
+            ok = export_csv(self.window, path)
+        if ok:
+            self._remember_dir(path)
+        return ok
+
+
+def install(window) -> Exporter:
+    window.exporter = Exporter(window)
+    return window.exporter
