@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
             install(self)
         self.menu_file.addSeparator()
         quit_act = QAction(self.tr("&Quit"), self)
-        quit_act.setShortcut(QKeySequence.Quit)
+        quit_act.setShortcuts([QKeySequence("Ctrl+Q"), QKeySequence(QKeySequence.Quit)])
         quit_act.triggered.connect(self.close)
         self.menu_file.addAction(quit_act)
 
