@@ -1,0 +1,138 @@
+"""The Lessons menu and the Lesson dock: choosing a lesson reaches the window, the controls and the worker's
+trainer (waited for with qtbot.waitUntil: the commands are queued into the training thread), shows the
+explanation in the app's language, and Start plays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QDockWidget, QTextBrowser
+
+from ganlab.app import lessons as app_lessons
+from ganlab.app.window import MainWindow
+from ganlab.core.config import Config
+from ganlab.core.lessons import load_lessons
+from ganlab.core.presets import build_target
+from ganlab.core.trainer import Trainer
+
+SMALL = {"theory.samples": 400, "train.batch_size": 64, "generator.width": 16, "discriminator.width": 16,
+         "theory.grid": 48}
+LESSONS = load_lessons()
+
+
+@pytest.fixture
+def win(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("GANLAB_SETTINGS", str(tmp_path / "settings" / "ganlab.ini"))  # never the user's settings
+    w = MainWindow(Config().with_values(SMALL))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.frames_drawn > 0, timeout=10000)
+    yield w
+    w.close()
+    assert not w.thread.thread.isRunning()
+
+
+def lesson_actions(w):
+    return [a for a in w.menu_lessons.actions() if isinstance(a.data(), str) and a.data()]
+
+
+def choose(qtbot, w, lesson):
+    """Pick the lesson from the menu; wait until the worker runs it (config, target, iteration, freeze flags)."""
+    act = next(a for a in lesson_actions(w) if a.data() == lesson.id)
+    act.trigger()
+    cfg = lesson.config()
+    t = w.worker.trainer
+    qtbot.waitUntil(lambda: t.config == cfg and t.iteration == lesson.prepare
+                    and (t.freeze_g, t.freeze_d) == (lesson.freeze_g, lesson.freeze_d)
+                    and np.array_equal(t.target.means, build_target(cfg.target).means), timeout=20000)
+    return cfg
+
+
+def test_menu_lists_the_six_lessons_in_order(win):
+    acts = lesson_actions(win)
+    assert [a.data() for a in acts] == [l.id for l in LESSONS] and len(acts) == 6
+    for i, (a, l) in enumerate(zip(acts, LESSONS, strict=True), start=1):
+        assert a.text() == f"&{i}. {l.title('en')}"
+    ctl = win.lesson_controller
+    assert ctl.toggle_action in win.menu_lessons.actions()
+    dock = win.findChild(QDockWidget, "lesson")
+    assert dock is ctl.dock and dock.isHidden()  # shown when a lesson is chosen
+
+
+def test_choosing_each_lesson_sets_window_worker_and_panel(qtbot, win):
+    ctl = win.lesson_controller
+    for lesson in LESSONS:
+        cfg = choose(qtbot, win, lesson)
+        assert win.config == cfg
+        assert win.controls.freeze_state() == (lesson.freeze_g, lesson.freeze_d)
+        assert win.worker.trainer.config.train.seed == lesson.seed
+        assert ctl.current == lesson and ctl.dock.isVisible()
+        shown = ctl.panel.browser.toPlainText()
+        assert lesson.title("en") in shown
+        first_paragraph = lesson.text("en").split("\n\n")[0]
+        assert first_paragraph.replace("**", "").split()[:6] == shown.split("\n", 1)[1].split()[:6]
+        qtbot.waitUntil(lambda l=lesson: win.worker.latest.iteration == l.prepare
+                        and win.worker.latest.freeze_g == l.freeze_g, timeout=10000)
+
+
+def test_theory_lesson_freezes_g_after_its_preparation(qtbot, win):
+    lesson = next(l for l in LESSONS if l.id == "theory-check")
+    choose(qtbot, win, lesson)
+    t = win.worker.trainer
+    assert (t.freeze_g, t.freeze_d) == (True, False) and t.iteration == 200
+    assert win.controls.freeze_state() == (True, False)
+    g0 = [p.detach().clone() for p in t.G.parameters()]
+    # the class sees the run that the check verified: the same G after the same 200 iterations, headless
+    ref = Trainer(lesson.config())
+    ref.step(lesson.prepare)
+    assert all(np.array_equal(a, b.detach()) for a, b in zip(g0, ref.G.parameters(), strict=True))
+    d0 = [p.detach().clone() for p in t.D.parameters()]
+    win.lesson_controller.panel.start_btn.click()  # Start plays
+    qtbot.waitUntil(lambda: win.playing and t.iteration >= 260, timeout=20000)
+    win.pause()
+    qtbot.waitUntil(lambda: not win.playing, timeout=5000)
+    assert all(np.array_equal(a, b.detach()) for a, b in zip(g0, t.G.parameters(), strict=True))  # G frozen
+    assert not all(np.array_equal(a, b.detach()) for a, b in zip(d0, t.D.parameters(), strict=True))  # D learns
+
+
+def test_a_lesson_replaces_an_edited_target_and_restart_sets_it_up_again(qtbot, win):
+    lesson = LESSONS[0]
+    cfg = choose(qtbot, win, lesson)
+    win.commands.move_mode.emit(0, 0.0, 0.0)
+    qtbot.waitUntil(lambda: np.allclose(win.worker.trainer.target.means[0], 0.0), timeout=5000)
+    win.commands.step.emit()
+    qtbot.waitUntil(lambda: win.worker.trainer.iteration == 1, timeout=5000)
+    win.lesson_controller.panel.restart_btn.click()
+    qtbot.waitUntil(lambda: win.worker.trainer.iteration == 0 and np.array_equal(
+        win.worker.trainer.target.means, build_target(cfg.target).means), timeout=10000)
+
+
+def test_panel_follows_the_app_language(qtbot, win):
+    ctl = win.lesson_controller
+    assert app_lessons.window_language(object()) == "en"
+    lesson = LESSONS[1]
+    choose(qtbot, win, lesson)
+    win.language = "ru"
+    QCoreApplication.sendEvent(ctl.panel, QEvent(QEvent.LanguageChange))
+    qtbot.waitUntil(lambda: lesson.title("ru") in ctl.panel.browser.toPlainText(), timeout=5000)
+    assert lesson_actions(win)[1].text() == f"&2. {lesson.title('ru')}"
+    win.language = "en_US"
+    QCoreApplication.sendEvent(ctl.panel, QEvent(QEvent.LanguageChange))
+    qtbot.waitUntil(lambda: lesson.title("en") in ctl.panel.browser.toPlainText(), timeout=5000)
+
+
+def test_every_lesson_shows_non_empty_english_and_russian_text(qtbot):
+    panel = app_lessons.LessonPanel()
+    qtbot.addWidget(panel)
+    assert "Lessons" in panel.text() and not panel.start_btn.isEnabled()
+    for lesson in LESSONS:
+        for lang in ("en", "ru"):
+            panel.show_lesson(lesson, lang)
+            text = panel.text()
+            assert lesson.title(lang) in text
+            assert len(text) > len(lesson.title(lang)) + 400
+            assert "**" not in text  # the Markdown was rendered
+        assert panel.start_btn.isEnabled()
+    assert isinstance(panel.browser, QTextBrowser)
