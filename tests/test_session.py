@@ -139,7 +139,7 @@ def test_saved_file_is_a_zip_of_json_and_plain_arrays(saved):
     assert meta["freeze_d"] is True and meta["freeze_g"] is False
     assert Config.from_dict(__import__("tomllib").loads(meta["config_toml"])) == t.config
     assert meta["target"]["means"][0] == [0.25, -0.5] and len(meta["target"]["means"]) == 9
-    np.testing.assert_array_equal(arrays["arrays/G/net.0.weight.npy"], t.G.net[0].weight.detach().numpy())
+    np.testing.assert_array_equal(arrays["arrays/G/net.0.weight.npy"], t.G.net[0].weight.detach().cpu().numpy())
     assert arrays["arrays/rng/data.npy"].dtype == np.uint8
     assert arrays["arrays/history/losses.npy"].shape == (46, 4)
     assert arrays["arrays/history/metrics.npy"].shape == (2, len(METRIC_COLUMNS))
@@ -262,7 +262,7 @@ def test_bad_metadata_is_refused(saved, tmp_path, edit, words):
 
 
 def test_bad_arrays_are_refused(saved, tmp_path):
-    w = saved[1].G.net[0].weight.detach().numpy().copy()
+    w = saved[1].G.net[0].weight.detach().cpu().numpy().copy()
     w[0, 0] = np.nan
     assert_refused(rewrite(saved[0], tmp_path / "nan.ganlab", arrays={"G/net.0.weight": npy(w)}), "nan")
     assert_refused(rewrite(saved[0], tmp_path / "shape.ganlab", arrays={"D/net.2.bias": npy(np.zeros(3,
