@@ -173,7 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:  # argparse exits 2 on bad options, 0 on --help/--version
         return int(e.code or 0)
     if args.command == "run":
-        return cmd_run(args)
+        try:
+            return cmd_run(args)
+        except KeyboardInterrupt:  # Ctrl+C outside the training loop (imports, building the networks)
+            print("ganlab run: interrupted", file=sys.stderr)
+            return 130
     from .app.main import run_app
 
     return run_app(smoke_seconds=args.smoke_test)

@@ -55,16 +55,23 @@ def run(config: Config, steps: int, out_dir: str | Path, progress: bool | None =
     take frames more often than metric rows without adding rows (those snapshots are not recorded).
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     progress = sys.stderr.isatty() if progress is None else progress
-    trainer = Trainer(config)
+    old_term = _install_sigterm()  # before the (slow) first trainer: SIGTERM then still ends cleanly
+    try:
+        trainer = Trainer(config)
+    except BaseException as e:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+        if isinstance(e, _Stop):
+            raise KeyboardInterrupt from None  # the CLI reports it and exits 130
+        raise
     observer = Observer(trainer)
+    out.mkdir(parents=True, exist_ok=True)  # the folder appears when training is about to start
     rows = History(CSV_COLUMNS)
     every = config.theory.every
     t0 = time.perf_counter()
     train_seconds = 0.0
     code, message = EXIT_OK, "done"
-    old_term = _install_sigterm()
     try:
         fe = max(1, int(frame_every or every)) if on_frame is not None else 0
         snap = _log(trainer, observer, rows, t0, on_log)
@@ -89,6 +96,12 @@ def run(config: Config, steps: int, out_dir: str | Path, progress: bool | None =
             code, message = EXIT_DIVERGED, trainer.message
     except (KeyboardInterrupt, _Stop):
         code, message = EXIT_INTERRUPTED, f"interrupted at iteration {trainer.iteration}; files hold the run so far"
+        last_row = rows.last()
+        if last_row is None or last_row["step"] != trainer.iteration:
+            try:  # one last row, so metrics.csv ends at the iteration summary.json reports
+                _log(trainer, observer, rows, t0, on_log)
+            except (Exception, KeyboardInterrupt):  # a second Ctrl+C: skip the row, still write the files
+                pass
     finally:
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)

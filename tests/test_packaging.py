@@ -368,7 +368,8 @@ def test_installed_wheel_runs_outside_the_source_tree(built, tmp_path):
 
     probe = ("import sys, ganlab, ganlab.resources as r, importlib.resources as ir; print(ganlab.__file__); "
              "print(r.icon_path()); print(r.icon_path(48)); print(ir.files('ganlab.resources')); "
-             "print(any('editable' in repr(f) for f in sys.meta_path)); print(repr(r.read_text('lessons/README.md')[:20]))")
+             "print(any('editable' in repr(f) for f in sys.meta_path)); "
+             "print(repr(r.read_text('lessons/README.md')[:20]))")
     out = subprocess.run([str(py), "-c", probe], capture_output=True, text=True, cwd=work, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
     init, svg, png, res_root, editable, lesson = out.stdout.splitlines()

@@ -6,7 +6,7 @@ value the core would reject. Controls only emit (key, value); the window turns t
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,35 +24,65 @@ from PySide6.QtWidgets import (
 from ..core.config import Config, field_info
 from ..core.presets import PRESETS
 
-# What each control does in GAN terms, and where it sits in the lecture's formulas.
+# What each control does in GAN terms, and where it sits in the lecture's formulas. QT_TRANSLATE_NOOP marks
+# them for lupdate (context ControlsPanel); ControlsPanel._tip translates them when it sets the tooltip.
 TIPS = {
-    "target.preset": "The data distribution p_data the generator must learn. Drag its mode markers in the field.",
-    "target.std": "Spread (standard deviation) of every mode of p_data. Narrow modes are harder to cover.",
-    "train.loss": ("The pair of losses (L_D, L_G).\nminimax: L_G = log(1 - D(G(z))), formula (9): saturates.\n"
-                   "non-saturating: L_G = -log D(G(z)), formula (7).\nlsgan: least squares.\n"
-                   "wgan-gp: Wasserstein critic with gradient penalty.\nhinge: margin loss."),
-    "train.gp_lambda": "Weight of the WGAN-GP gradient penalty (only used by wgan-gp).",
-    "train.r1_gamma": "R1 penalty: discourages D's gradient on real data; stabilises training. 0 = off.",
-    "opt_d.lr": "Learning rate of the discriminator: how far D moves toward D* each step.",
-    "opt_g.lr": "Learning rate of the generator: how far G moves each step.",
-    "opt_d.name": "Optimizer of D (Adam adapts per parameter; SGD is the plain gradient step).",
-    "opt_g.name": "Optimizer of G.",
-    "opt_d.beta1": "Adam momentum of D. 0.5 is the usual GAN choice; 0 for WGAN-GP.",
-    "opt_g.beta1": "Adam momentum of G.",
-    "train.k_d": "k: discriminator steps per iteration (Algorithm 1 of the GAN paper). More k brings D closer to D*.",
-    "train.k_g": "Generator steps per iteration.",
-    "discriminator.depth": "Hidden layers of D. Changing it builds new networks (reset).",
-    "discriminator.width": "Units per hidden layer of D. Changing it builds new networks (reset).",
-    "discriminator.activation": "Non-linearity of D's hidden layers (reset).",
-    "generator.depth": "Hidden layers of G (reset).",
-    "generator.width": "Units per hidden layer of G (reset).",
-    "generator.activation": "Non-linearity of G's hidden layers (reset).",
-    "noise.dim": "Dimension of the noise z ~ p_z fed to G. 1 or 2 lets you see G's manifold (reset).",
-    "noise.dist": "p_z: standard normal or uniform on [-1, 1]. Applies at once.",
-    "train.batch_size": "Real and generated samples per step (the minibatch m of Algorithm 1).",
-    "train.seed": "Random seed used at the next reset: the same seed and settings give the same run.",
-    "train.device": "Where training runs: auto uses a CUDA GPU when there is one (reset).",
-    "theory.samples": "Generated and real points drawn in the field and used for p_g, JSD and coverage.",
+    "target.preset": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "The data distribution p_data the generator must learn. Drag its mode markers in the field."),
+    "target.std": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Spread (standard deviation) of every mode of p_data. Narrow modes are harder to cover."),
+    "train.loss": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "The pair of losses (L_D, L_G).\n"
+        "minimax: L_G = log(1 - D(G(z))), formula (9): saturates.\n"
+        "non-saturating: L_G = -log D(G(z)), formula (7).\n"
+        "lsgan: least squares.\n"
+        "wgan-gp: Wasserstein critic with gradient penalty.\n"
+        "hinge: margin loss."),
+    "train.gp_lambda": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Weight of the WGAN-GP gradient penalty (only used by wgan-gp)."),
+    "train.r1_gamma": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "R1 penalty: discourages D's gradient on real data; stabilises training. 0 = off."),
+    "opt_d.lr": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Learning rate of the discriminator: how far D moves toward D* each step."),
+    "opt_g.lr": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Learning rate of the generator: how far G moves each step."),
+    "opt_d.name": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Optimizer of D (Adam adapts per parameter; SGD is the plain gradient step)."),
+    "opt_g.name": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Optimizer of G."),
+    "opt_d.beta1": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Adam momentum of D. 0.5 is the usual GAN choice; 0 for WGAN-GP."),
+    "opt_g.beta1": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Adam momentum of G."),
+    "train.k_d": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "k: discriminator steps per iteration (Algorithm 1 of the GAN paper). More k brings D "
+        "closer to D*."),
+    "train.k_g": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Generator steps per iteration."),
+    "discriminator.depth": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Hidden layers of D. Changing it builds new networks (reset)."),
+    "discriminator.width": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Units per hidden layer of D. Changing it builds new networks (reset)."),
+    "discriminator.activation": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Non-linearity of D's hidden layers (reset)."),
+    "generator.depth": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Hidden layers of G (reset)."),
+    "generator.width": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Units per hidden layer of G (reset)."),
+    "generator.activation": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Non-linearity of G's hidden layers (reset)."),
+    "noise.dim": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Dimension of the noise z ~ p_z fed to G. 1 or 2 lets you see G's manifold (reset)."),
+    "noise.dist": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "p_z: standard normal or uniform on [-1, 1]. Applies at once."),
+    "train.batch_size": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Real and generated samples per step (the minibatch m of Algorithm 1)."),
+    "train.seed": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Random seed used at the next reset: the same seed and settings give the same run."),
+    "train.device": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Where training runs: auto uses a CUDA GPU when there is one (reset)."),
+    "theory.samples": QT_TRANSLATE_NOOP(
+        "ControlsPanel", "Generated and real points drawn in the field and used for p_g, JSD and coverage."),
 }
 
 
@@ -148,7 +178,7 @@ class ControlsPanel(QScrollArea):
         info = field_info(key)
         rng = ""
         if info.get("lo") is not None:
-            rng = f"\nAllowed: {info['lo']:g} … {info['hi']:g}"
+            rng = "\n" + self.tr("Allowed: {0:g} … {1:g}").format(info["lo"], info["hi"])
         w.setToolTip(self.tr(TIPS.get(key, info.get("help", ""))) + rng + f"\n[{key}]")
 
     def _combo(self, form, key, items, label) -> QComboBox:

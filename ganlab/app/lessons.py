@@ -11,7 +11,7 @@ that `ganlab.core.lessons.run_check` verifies.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
@@ -191,7 +191,7 @@ def install(window) -> None:
     try:
         lessons = load_lessons()
     except (LessonError, OSError) as e:
-        act = QAction(window.tr("Lessons could not be loaded: ") + str(e), window)
+        act = QAction(QCoreApplication.translate("LessonController", "Lessons could not be loaded: ") + str(e), window)
         act.setEnabled(False)
         window.menu_lessons.addAction(act)
         return

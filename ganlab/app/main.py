@@ -10,13 +10,14 @@ def _excepthook(exc_type, exc, tb) -> None:
     """An unexpected error in a slot becomes a message, never a dead app."""
     traceback.print_exception(exc_type, exc, tb)
     try:
+        from PySide6.QtCore import QCoreApplication
         from PySide6.QtWidgets import QApplication, QMessageBox
 
         app = QApplication.instance()
         win = getattr(app, "main_window", None)
         if win is not None:
-            win.statusBar().showMessage(f"Unexpected error (the app keeps running): {exc_type.__name__}: {exc}",
-                                        15000)
+            win.statusBar().showMessage(QCoreApplication.translate(
+                "Main", "Unexpected error (the app keeps running): {0}: {1}").format(exc_type.__name__, exc), 15000)
         elif app is not None:
             QMessageBox.warning(None, "ganlab", f"{exc_type.__name__}: {exc}")
     except Exception:
@@ -49,7 +50,13 @@ def run_app(argv: list[str] | None = None, smoke_seconds: float | None = None) -
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("ganlab")
     app.setOrganizationName("ganlab")
-    app.setDesktopFileName("ganlab")
+    from ganlab import resources
+
+    app.setDesktopFileName(resources.DESKTOP_ID)
+    app.setWindowIcon(resources.app_icon())
+    from .language import install_translator
+
+    install_translator(app)  # GANLAB_LANG, the saved choice or the system locale; before any window text
     from .window import MainWindow
 
     win = MainWindow(deferred=True)
@@ -60,8 +67,32 @@ def run_app(argv: list[str] | None = None, smoke_seconds: float | None = None) -
     t_shown = time.perf_counter() - t0
     win.attach_worker()
     if smoke_seconds is None:
-        return app.exec()
+        stopped = _close_on_signals(win)
+        code = app.exec()
+        return 130 if stopped else code
     return _smoke(app, win, smoke_seconds, t0, t_shown, QTimer)
+
+
+def _close_on_signals(win) -> list:
+    """Ctrl+C and SIGTERM close the window as its close button does (the training thread stops, a recording
+    and the settings are written), and the app exits with 130. Without this Ctrl+C only became an
+    "unexpected error" message and SIGTERM killed the app mid-write. Python runs the handler at the next
+    Python slot (the redraw timer ticks every 16 ms); a second signal gets the default action (exit now)."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    got: list[int] = []
+
+    def handler(signum, frame) -> None:
+        got.append(signum)
+        for s in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(s, signal.SIG_DFL)
+        QTimer.singleShot(0, win.close)
+
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, handler)
+    return got
 
 
 def _smoke(app, win, seconds: float, t0: float, t_shown: float, QTimer) -> int:

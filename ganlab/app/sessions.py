@@ -91,6 +91,7 @@ class SessionController(QObject):
         self.last_error = ""
         self.last_loaded = None  # the SessionData last loaded, and (path, error) of the last save
         self.last_saved: tuple[str, str] | None = None
+        self._config_at_load = None  # window.config when the last load was sent to the worker
         self._worker = None
         self._layout_restored = False
         self._startup_message = ""
@@ -236,6 +237,7 @@ class SessionController(QObject):
                                                                                type(e).__name__, e))
             return False
         self.window.statusBar().showMessage(self.tr("Loading session {0}…").format(Path(path).name))
+        self._config_at_load = self.window.config
         self.commands.load.emit(data)
         return True
 
@@ -246,8 +248,11 @@ class SessionController(QObject):
         self.last_error = ""
         self.accepted_config = data.config
         w.banner.hide()
-        w.config = data.config
-        w.controls.set_config(data.config)
+        # A setting changed after the load was sent reached the worker after the session and is what it
+        # runs now: keep it. Otherwise the window takes the session's config, as the worker did.
+        if self._config_at_load is None or w.config is self._config_at_load:
+            w.config = data.config
+            w.controls.set_config(data.config)
         w.controls.set_freeze(data.freeze_g, data.freeze_d)
         w.curves.clear()  # the history was replaced: draw it from scratch
         if w.worker is not None and w.worker.latest is not None:

@@ -4,12 +4,17 @@ Real vs generated use the Okabe-Ito blue / orange pair, which people with the co
 deficiencies still tell apart; generated points are also slightly larger and carry a dark outline,
 so the two clouds differ by more than hue. The same two colours mark the curves (L_D real, L_G fake).
 
-D(x) and D*(x) share one diverging map centred on 0.5 (PuOr-like: purple = "likely real",
-orange = "likely generated"), kept pale enough that both clouds stay visible on top of it.
+D(x) and D*(x) share one diverging map centred on 0.5 (pale PRGn: purple = "likely real",
+green = "likely generated"). Neither end shares a hue with the clouds (the old PuOr's orange end
+swallowed the orange generated points), and both ends are pale (CIELAB L about 68-75), so blue and
+orange points stand out on either side also under simulated deuteranopia, protanopia and
+tritanopia (colour difference >= 24 everywhere, >= 40 for the generated points).
 D - D* uses its own diverging map (BrBG-like) centred on 0.
 
-`scale` multiplies fonts, marker sizes and line widths: 1.0 normal, about 1.6 in presenter mode.
-`apply_scale(s)` sets the default that new views start with; every view also has `set_presenter(s)`.
+`scale` multiplies fonts and line widths: 1.0 normal, about 1.6 in presenter mode. Point and marker
+sizes grow more slowly (`point_scale`, the square root): at full scale a cloud of 2000 points on a
+smaller projector field merges into one blob. `apply_scale(s)` sets the default that new views start
+with; every view also has `set_presenter(s)`.
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtGui
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 # ------------------------------------------------------------------ colours (Okabe-Ito)
 REAL = "#0072B2"          # blue: samples of p_data, L_D
 FAKE = "#E69F00"          # orange: samples of p_g, L_G
 FAKE_EDGE = "#3D2600"     # dark outline of generated points
 REAL_EDGE = "#FFFFFF"     # thin light rim, so blue stays visible on the purple side of the map
-MARKER_FILL = "#FFFFFF"   # mode centre markers: white with a dark outline
+MARKER_FILL = "#FFFFFF"   # mode centre markers: a hollow white ring with a dark halo
 MARKER_EDGE = "#1A1A1A"
 MARKER_HOVER = "#F0E442"  # Okabe-Ito yellow: marker under the mouse
 PUSH = "#1A1A1A"          # generator push arrows
@@ -46,7 +52,7 @@ FONT_PT = 9.0
 TITLE_PT = 10.0
 REAL_SIZE = 5.0
 FAKE_SIZE = 7.0
-MARKER_SIZE = 16.0
+MARKER_SIZE = 26.0        # the mode marker's reticle, ticks included (its ring is about 2/3 of it)
 CURVE_WIDTH = 2.0
 PUSH_WIDTH = 1.2
 MANIFOLD_WIDTH = 1.4
@@ -72,6 +78,29 @@ def clamp_scale(scale: float) -> float:
     if not math.isfinite(s):
         raise ValueError(f"scale must be a finite number, got {scale!r}")
     return min(max(s, 0.5), 4.0)
+
+
+def point_scale(scale: float) -> float:
+    """How much point and marker sizes grow at `scale` (fonts and lines grow by `scale` itself)."""
+    return math.sqrt(max(float(scale), 0.0))
+
+
+def point_size(size: float, scale: float) -> float:
+    return size * point_scale(scale)
+
+
+def translated(context: str, text: str) -> str:
+    """QCoreApplication.translate, for texts marked with QT_TRANSLATE_NOOP here and used in a view."""
+    return QCoreApplication.translate(context, text)
+
+
+def fit_text(options, qfont: QtGui.QFont, width: float) -> str:
+    """The first of `options` (longest first) that fits in `width` pixels in `qfont`, else the last."""
+    fm = QtGui.QFontMetricsF(qfont)
+    for text in options:
+        if fm.horizontalAdvance(text) <= width:
+            return text
+    return options[-1]
 
 
 def font(scale: float, pt: float = FONT_PT, bold: bool = False) -> QtGui.QFont:
@@ -111,15 +140,16 @@ def style_axes(plot: pg.PlotItem, scale: float) -> None:
 
 
 # ------------------------------------------------------------------ colour maps
-# PuOr (ColorBrewer), inner classes only: pale enough that both clouds stay visible on top.
+# PRGn (ColorBrewer), pale classes only: no orange (the generated points' colour), no saturated blue
+# (the real points'), so both clouds stand out on both sides of D = 1/2.
 D_STOPS: tuple[tuple[float, str], ...] = (
-    (0.00, "#E08214"),   # D = 0: likely generated
-    (0.20, "#FDB863"),
-    (0.40, "#FEE0B6"),
+    (0.00, "#8CC58A"),   # D = 0: likely generated
+    (0.20, "#B4DFAF"),
+    (0.40, "#DDF1D9"),
     (0.50, "#F7F7F7"),   # D = 1/2: cannot tell (the equilibrium)
-    (0.60, "#D8DAEB"),
-    (0.80, "#B2ABD2"),
-    (1.00, "#8073AC"),   # D = 1: likely real
+    (0.60, "#EBDDEC"),
+    (0.80, "#CDB9DC"),
+    (1.00, "#B49DCB"),   # D = 1: likely real
 )
 # BrBG (ColorBrewer): brown = D below D*, teal = D above D*.
 DIFF_STOPS: tuple[tuple[float, str], ...] = (
@@ -134,15 +164,35 @@ DIFF_LEVELS = (-1.0, 1.0)
 D_TICKS = [(0.0, "0"), (0.5, "0.5"), (1.0, "1")]
 CRITIC_TICKS = [(0.0, "-max"), (0.5, "0"), (1.0, "+max")]
 DIFF_TICKS = [(-1.0, "-1"), (0.0, "0"), (1.0, "+1")]
-# Colour-bar titles read bottom to top, like the bar itself.
-D_BAR_LABEL = "likely generated  ←  D(x)  →  likely real"
-DSTAR_BAR_LABEL = "likely generated  ←  D, D*  →  likely real"
-CRITIC_BAR_LABEL = "generated-like  ←  critic score  →  real-like"
-DIFF_BAR_LABEL = "D below D*  ←  D - D*  →  D above D*"
+# Colour-bar titles read bottom to top (left to right), like the bar itself. Each has shorter forms
+# for a short bar (a small window, presenter mode): the views take the longest that fits.
+D_BAR_LABELS = (QT_TRANSLATE_NOOP("FieldView", "likely generated  ←  D(x)  →  likely real"),
+                QT_TRANSLATE_NOOP("FieldView", "generated  ←  D(x)  →  real"),
+                QT_TRANSLATE_NOOP("FieldView", "fake ← D → real"))
+CRITIC_BAR_LABELS = (QT_TRANSLATE_NOOP("FieldView", "generated-like  ←  critic score  →  real-like"),
+                     QT_TRANSLATE_NOOP("FieldView", "generated  ←  critic  →  real"),
+                     QT_TRANSLATE_NOOP("FieldView", "fake ← critic → real"))
+DSTAR_BAR_LABELS = (QT_TRANSLATE_NOOP("TheoryView", "likely generated  ←  D(x), D*(x)  →  likely real"),
+                    QT_TRANSLATE_NOOP("TheoryView", "generated  ←  D, D*  →  real"),
+                    QT_TRANSLATE_NOOP("TheoryView", "fake ← D, D* → real"))
+CRITIC_THEORY_BAR_LABELS = (QT_TRANSLATE_NOOP("TheoryView", "generated-like  ←  critic score  →  real-like"),
+                            QT_TRANSLATE_NOOP("TheoryView", "generated  ←  critic  →  real"),
+                            QT_TRANSLATE_NOOP("TheoryView", "fake ← critic → real"))
+DIFF_BAR_LABELS = (QT_TRANSLATE_NOOP("TheoryView", "D below D*  ←  D − D*  →  D above D*"),
+                   QT_TRANSLATE_NOOP("TheoryView", "D < D*  ←  →  D > D*"),
+                   QT_TRANSLATE_NOOP("TheoryView", "D − D*"))
+# the long forms (kept for code that reads one label)
+D_BAR_LABEL = D_BAR_LABELS[0]
+DSTAR_BAR_LABEL = DSTAR_BAR_LABELS[0]
+CRITIC_BAR_LABEL = CRITIC_BAR_LABELS[0]
+DIFF_BAR_LABEL = DIFF_BAR_LABELS[0]
 
 
-def style_colorbar(bar: pg.ColorBarItem, label: str, ticks, scale: float) -> None:
-    """Dark text, tick labels at both ends kept (pyqtgraph drops labels that overflow), a title."""
+def style_colorbar(bar: pg.ColorBarItem, labels, ticks, scale: float, length: float | None = None,
+                   context: str = "FieldView") -> str:
+    """Dark text, tick labels at both ends kept (pyqtgraph drops labels that overflow), a title: the
+    longest of `labels` (a string or longest-first options, untranslated) that fits in `length` pixels.
+    Returns the title shown."""
     f = font(scale)
     ax = bar.axis
     ax.setPen(pen(FOREGROUND, 1.0))
@@ -150,8 +200,13 @@ def style_colorbar(bar: pg.ColorBarItem, label: str, ticks, scale: float) -> Non
     ax.setTickFont(f)
     ax.setStyle(hideOverlappingLabels=False)
     ax.setTicks([ticks])
+    options = [translated(context, t) for t in ((labels,) if isinstance(labels, str) else labels)]
+    text = options[0] if length is None else fit_text(options, f, length)
     title = bar.getAxis("bottom" if bar.horizontal else "left")
-    title.setLabel(label, color=FOREGROUND, **{"font-size": f"{FONT_PT * scale:.0f}pt"})
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")   # the label is HTML
+    if title.labelText != text or title.labelStyle.get("font-size") != f"{FONT_PT * scale:.0f}pt":
+        title.setLabel(text, color=FOREGROUND, **{"font-size": f"{FONT_PT * scale:.0f}pt"})
+    return text
 
 
 def _colormap(stops, name: str) -> pg.ColorMap:

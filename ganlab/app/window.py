@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,11 +28,15 @@ from ..core.target import GaussianMixture, TargetError
 from .controls import ControlsPanel
 from .views.curves_view import CurvesView
 from .views.field_view import FieldView
+from .views.layout import ViewArea
 from .views.theory_view import TheoryView
 
 FRAME_MS = 16
-SPEEDS = (("Full speed", 0.0), ("300 it/s", 300.0), ("30 it/s", 30.0), ("5 it/s (explain)", 5.0),
-          ("1 it/s (slow)", 1.0))
+# Names marked for lupdate (context MainWindow); the toolbar translates them when it fills the combo box.
+SPEEDS = ((QT_TRANSLATE_NOOP("MainWindow", "Full speed"), 0.0), (QT_TRANSLATE_NOOP("MainWindow", "300 it/s"), 300.0),
+          (QT_TRANSLATE_NOOP("MainWindow", "30 it/s"), 30.0),
+          (QT_TRANSLATE_NOOP("MainWindow", "5 it/s (explain)"), 5.0),
+          (QT_TRANSLATE_NOOP("MainWindow", "1 it/s (slow)"), 1.0))
 
 
 FEATURES = ("export", "recording", "sessions", "lessons", "presenter", "language", "shortcuts")
@@ -111,6 +113,9 @@ class MainWindow(QMainWindow):
         importing torch takes seconds, and people should see the window at once."""
         super().__init__()
         self.setWindowTitle("ganlab")
+        from .language import current_language
+
+        self.language = current_language()  # "en" or "ru", the installed translation (lessons read it)
         self.config = (config or Config()).validate()
         self._initial_target = target
         self.worker = None
@@ -158,21 +163,8 @@ class MainWindow(QMainWindow):
         self.theory = TheoryView()
         self.curves = CurvesView(max_fps=8.0)
         self.banner = DivergenceBanner()
-        top = QSplitter(Qt.Horizontal)
-        left = QWidget()
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.banner)
-        ll.addWidget(self.field, 1)
-        top.addWidget(left)
-        top.addWidget(self.theory)
-        top.setStretchFactor(0, 5)
-        top.setStretchFactor(1, 6)
-        self.splitter = QSplitter(Qt.Vertical)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(self.curves)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        # field | theory over the curves; the field's column is as wide as its square needs
+        self.splitter = ViewArea(self.field, self.theory, self.curves, self.banner)
         self.setCentralWidget(self.splitter)
         self.field.sigModeMoved.connect(self.commands.move_mode)
         self.field.sigModeAdded.connect(self.commands.add_mode)
@@ -259,6 +251,7 @@ class MainWindow(QMainWindow):
         w.sigInfo.connect(self._on_info)
         w.sigPlaying.connect(self._on_playing)
         w.sigConfigApplied.connect(self._on_config_applied)
+        w.sigConfigRejected.connect(self._on_config_rejected)
 
     # --------------------------------------------------------------- commands
     @Slot()
@@ -287,11 +280,11 @@ class MainWindow(QMainWindow):
     @Slot(str, object)
     def change(self, key: str, value) -> None:
         """A control changed one value: validate, then send the whole config to the worker."""
+        if key == "target.preset" and value == "points" and not self.config.target.points_file:
+            self.load_points()  # with no file yet, validation would refuse 'points': ask for the file
+            return
         try:
             new = self.config.with_value(key, value)
-            if key == "target.preset" and value == "points" and not new.target.points_file:
-                self.load_points()
-                return
         except (ConfigError, ValueError) as e:
             self.statusBar().showMessage(str(e), 8000)
             self.controls.set_config(self.config)  # show the value that still holds
@@ -347,6 +340,14 @@ class MainWindow(QMainWindow):
         self.act_play.setIcon(self.style().standardIcon(
             self.style().StandardPixmap.SP_MediaPause if playing else self.style().StandardPixmap.SP_MediaPlay))
 
+    @Slot(object, object)
+    def _on_config_rejected(self, refused: Config, in_force: Config) -> None:
+        """The worker refused a config (e.g. CUDA chosen where there is none): unless a newer one is on
+        its way, show and keep the config still in force, so later changes do not inherit the bad value."""
+        if refused is self.config:
+            self.config = in_force
+            self.controls.set_config(in_force)
+
     @Slot(object, bool)
     def _on_config_applied(self, config: Config, reset: bool) -> None:
         if reset:
@@ -381,8 +382,9 @@ class MainWindow(QMainWindow):
             return
         frozen = [n for n, f in (("G", snap.freeze_g), ("D", snap.freeze_d)) if f]
         self.status_label.setText(
-            f"iteration {snap.iteration:,}   {self.worker.its_per_sec:,.0f} it/s   {self.fps:.0f} fps   "
-            f"device {snap.device}   seed {snap.seed}" + (f"   frozen: {', '.join(frozen)}" if frozen else ""))
+            self.tr("iteration {0:,}   {1:,.0f} it/s   {2:.0f} fps   device {3}   seed {4}").format(
+                snap.iteration, self.worker.its_per_sec, self.fps, snap.device, snap.seed)
+            + ("   " + self.tr("frozen: {0}").format(", ".join(frozen)) if frozen else ""))
 
     # ------------------------------------------------------------------ close
     def shutdown(self) -> None:

@@ -30,6 +30,7 @@ class TrainingWorker(QObject):
     sigInfo = Signal(str)
     sigPlaying = Signal(bool)
     sigConfigApplied = Signal(object, bool)  # (Config, reset happened)
+    sigConfigRejected = Signal(object, object)  # (the refused Config, the Config still in force)
     sigSessionSaved = Signal(str, str)        # (path, error message or "" when saved)
     sigSessionLoaded = Signal(object)         # the SessionData now running (after a fresh snapshot)
 
@@ -105,7 +106,7 @@ class TrainingWorker(QObject):
         self.trainer.reset()
         self.observer.clear()
         self._dirty = True
-        self.sigInfo.emit(f"Reset: new networks from seed {self.trainer.config.train.seed}")
+        self.sigInfo.emit(self.tr("Reset: new networks from seed {0}").format(self.trainer.config.train.seed))
 
     @Slot(object)
     def apply_config(self, config: Config) -> None:
@@ -113,7 +114,8 @@ class TrainingWorker(QObject):
             old = self.trainer.config
             reset = self.trainer.apply_config(config)
         except Exception as e:  # a bad value never kills the worker
-            self.sigError.emit(f"Could not apply settings: {e}")
+            self.sigError.emit(self.tr("Could not apply settings: {0}").format(e))
+            self.sigConfigRejected.emit(config, self.trainer.config)
             return
         if reset:
             self.observer.clear()
@@ -186,7 +188,7 @@ class TrainingWorker(QObject):
         try:
             apply_session(self.trainer, self.observer, data)
         except Exception as e:
-            self.sigError.emit(f"Could not load session: {e}")
+            self.sigError.emit(self.tr("Could not load session: {0}").format(e))
             return
         if data.config.theory.samples != old.theory.samples:
             self.observer.set_samples(data.config.theory.samples)
@@ -218,6 +220,7 @@ class TrainingWorker(QObject):
     def _check_status(self) -> None:
         if self.trainer.status != "ok":
             self.playing = False
+            self._dirty = True  # a snapshot of the state it stopped in (else the views stay a chunk behind)
             self.sigPlaying.emit(False)
             self.sigDiverged.emit(self.trainer.message)
 
@@ -225,7 +228,7 @@ class TrainingWorker(QObject):
         self.playing = False
         self.sigPlaying.emit(False)
         traceback.print_exc()
-        self.sigError.emit(f"Training stopped: {type(e).__name__}: {e}")
+        self.sigError.emit(self.tr("Training stopped: {0}: {1}").format(type(e).__name__, e))
 
     @Slot()
     def _tick(self) -> None:

@@ -188,6 +188,8 @@ class Config:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise ConfigError("config", f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
+        if not text.strip():  # an empty file is a failed save or the wrong file, not "all defaults"
+            raise ConfigError("config", f"{path.name} is empty: expected [sections] of settings")
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:

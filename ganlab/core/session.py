@@ -352,6 +352,8 @@ def _array(zf: zipfile.ZipFile, name: str, where: str, kinds: str = "f", limit: 
         raise SessionError(f"{where}: {name} is not a valid .npy array: {e}") from None
     except (EOFError, OSError) as e:
         raise SessionError(f"{where}: {name} is truncated: {e}") from None
+    except MemoryError:  # a crafted header declaring a huge shape: numpy allocates it before reading
+        raise SessionError(f"{where}: {name} declares an array far larger than the data it holds") from None
     if not isinstance(arr, np.ndarray) or arr.dtype.kind not in kinds or arr.dtype.fields is not None:
         raise SessionError(f"{where}: {name} has type {getattr(arr, 'dtype', type(arr))}, expected "
                            f"{'numbers' if 'f' in kinds else 'bytes'}")

@@ -77,7 +77,7 @@ def test_f11_enters_and_leaves_presenter_mode_restoring_everything(qtbot, win):
     assert on["fullscreen"] and on["window_state"] & Qt.WindowState.WindowFullScreen
     assert on["field"] == pytest.approx(s) and on["theory"] == pytest.approx(s) and on["curves"] == pytest.approx(s)
     assert on["default_scale"] == pytest.approx(s)
-    assert on["fake_size"] == pytest.approx(style.FAKE_SIZE * s)
+    assert on["fake_size"] == pytest.approx(style.FAKE_SIZE * style.point_scale(s))  # points grow less than lines
     # curves readable from the back: thicker lines, bigger axis text
     assert on["curve_pen"] == pytest.approx(style.CURVE_WIDTH * s)
     assert on["curve_tick_font"] == pytest.approx(before["curve_tick_font"] * s)

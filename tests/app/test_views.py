@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from ganlab.app import style
@@ -80,13 +80,50 @@ def test_style_colours_and_maps():
     mid = cm.map(0.5, mode="qcolor")
     assert abs(mid.red() - mid.blue()) < 8 and mid.red() > 230      # white-ish at D = 1/2
     lo, hi = cm.map(0.0, mode="qcolor"), cm.map(1.0, mode="qcolor")
-    assert lo.red() > lo.blue() and hi.blue() > hi.red()             # orange = generated, purple = real
+    assert lo.green() > lo.red() and lo.green() > lo.blue()         # green = generated
+    assert hi.blue() > hi.green() and hi.red() > hi.green()         # purple = real
     dm = style.diff_colormap()
     assert dm.map(0.5, mode="qcolor").red() > 230
     u = style.critic_to_unit(np.array([[-4.0, 0.0], [2.0, np.inf]], dtype=np.float32))
     assert u[0, 0] == 0.0 and u[0, 1] == 0.5 and u[1, 0] == pytest.approx(0.75) and np.isnan(u[1, 1])
     assert style.apply_scale(1.6) == 1.6 and style.current_scale() == 1.6
     style.apply_scale(1.0)
+    assert style.point_size(4.0, 1.6) == pytest.approx(4.0 * math.sqrt(1.6))   # points grow slower than text
+
+
+def _lab(c) -> np.ndarray:
+    """CIELAB of a QColor (sRGB, D65)."""
+    rgb = np.array([c.redF(), c.greenF(), c.blueF()])
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ lin
+    t = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_d_colormap_keeps_both_clouds_visible():
+    """Over the whole D map, the generated (orange) and the real (blue) points differ clearly from the
+    background, also under simulated deuteranopia (the old PuOr's orange end swallowed the orange points)."""
+    from PySide6.QtGui import QColor
+
+    deut = np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                     [-0.011820, 0.042940, 0.968881]])
+
+    def simulate(c, m):
+        rgb = np.array([c.redF(), c.greenF(), c.blueF()])
+        lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        out = np.clip(m @ lin, 0, 1)
+        srgb = np.where(out <= 0.0031308, 12.92 * out, 1.055 * out ** (1 / 2.4) - 0.055)
+        return QColor.fromRgbF(*srgb)
+
+    cm = style.d_colormap()
+    fake, real = QColor(style.FAKE), QColor(style.REAL)
+    for m in (np.eye(3), deut):
+        for v in np.linspace(0.0, 1.0, 21):
+            bg = simulate(cm.map(float(v), mode="qcolor"), m)
+            assert np.linalg.norm(_lab(bg) - _lab(simulate(fake, m))) > 40, v
+            assert np.linalg.norm(_lab(bg) - _lab(simulate(real, m))) > 30, v
+            assert _lab(bg)[0] > 65                                  # pale: points are darker than any cell
 
 
 # ============================================================ FieldView
@@ -363,8 +400,58 @@ def test_field_presenter_scale(qtbot):
     f.update_snapshot(make_snapshot())
     f.set_presenter(1.6)
     assert f.presenter_scale() == 1.6
-    assert f.fake_item.size() == pytest.approx(style.FAKE_SIZE * 1.6)
-    assert f.markers[0].scale == pytest.approx(style.MARKER_SIZE * 1.6)
+    # points and markers grow with the square root of the scale, lines and text with the scale
+    assert f.fake_item.size() == pytest.approx(style.FAKE_SIZE * math.sqrt(1.6))
+    assert f.real_item.size() == pytest.approx(style.REAL_SIZE * math.sqrt(1.6))
+    assert f.markers[0].scale == pytest.approx(style.MARKER_SIZE * math.sqrt(1.6))
+    assert f.plot.getAxis("left").style["tickFont"].pointSizeF() == pytest.approx(style.FONT_PT * 1.6)
+
+
+@pytest.mark.parametrize("size", [(640, 640), (555, 526), (430, 330), (900, 380), (380, 700)])
+@pytest.mark.parametrize("scale", [1.0, 1.6])
+def test_field_frames_exactly_the_grid_in_a_square(qtbot, size, scale):
+    """The plot area is the grid's shape (square) at any widget shape, shows exactly the grid (no bands),
+    and sits wholly inside the widget with room for the top tick label."""
+    f = shown(qtbot, FieldView(scale=scale), *size)
+    snap = make_snapshot()
+    f.update_snapshot(snap)
+    QtWidgets.QApplication.processEvents()
+    vb = f.view.sceneBoundingRect()
+    assert vb.width() == pytest.approx(vb.height(), abs=1.0)
+    assert vb.width() > 0.45 * min(size)
+    g = snap.grid
+    (x0, x1), (y0, y1) = f.view.viewRange()
+    assert (x0, x1, y0, y1) == pytest.approx((g.xmin, g.xmax, g.ymin, g.ymax), abs=0.02 * (g.xmax - g.xmin))
+    view = QtCore.QRectF(f.plot_widget.viewport().rect())
+    assert view.contains(f.plot.sceneBoundingRect().adjusted(1, 1, -1, -1))
+    assert vb.top() >= 0.5 * style.FONT_PT * scale                 # the top tick label is not cut off
+    assert vb.right() + f.colorbar.sceneBoundingRect().width() <= view.right() + 1
+    # the colour bar's title fits the bar
+    fm = QtGui.QFontMetricsF(style.font(scale))
+    assert fm.horizontalAdvance(f._bar_text) <= vb.height() + 1
+
+
+def test_field_markers_are_hollow_so_the_real_cloud_shows(qtbot):
+    """A tight real cloud right under a mode marker stays visible (the marker used to be a white disc)."""
+    tgt = GaussianMixture([[0.0, 0.0], [1.5, 1.5]], 0.05)
+    f = shown(qtbot, FieldView(), 500, 500)
+    snap = make_snapshot(target=tgt)
+    snap.real = np.zeros((50, 2), dtype=np.float32)            # every real sample at the first marker's centre
+    snap.fake = np.full((5, 2), 2.5, dtype=np.float32)
+    f.update_snapshot(snap)
+    QtWidgets.QApplication.processEvents()
+    img = f.plot_widget.grab().toImage()
+    c = to_viewport(f, 0.0, 0.0)
+    dpr = img.devicePixelRatio()
+    px = img.pixelColor(int(round(c.x() * dpr)), int(round(c.y() * dpr)))
+    real = QtGui.QColor(style.REAL)
+    assert abs(px.red() - real.red()) + abs(px.green() - real.green()) + abs(px.blue() - real.blue()) < 60
+    # the marker itself is still drawn (its white ring around the centre)
+    r = 0.5 * f.markers[0].scale * 2 * 0.30                      # the ring's radius in pixels (RING_R)
+    ring = [img.pixelColor(int(round((c.x() + dx) * dpr)), int(round(c.y() * dpr))) for dx in (r - 0.5, r, r + 0.5)]
+    assert max(q.lightness() for q in ring) > 200
+    # and it still takes a drag from its inside
+    assert f._mode_at(0.0, 0.0) == 0
 
 
 def test_presenter_scale_all_views(qtbot):
@@ -399,24 +486,57 @@ def test_theory_panels_show_d_dstar_and_difference(qtbot):
     np.testing.assert_allclose(diff[finite], (snap.d_prob - dstar)[finite], rtol=1e-6)
     assert tuple(t.image_diff.getLevels()) == (-1.0, 1.0)
     assert t.dstar_shown() and t.image_diff.isVisible() and not t.note_dstar.isVisible()
-    assert f"{snap.theory.jsd:.4f}" in t.caption.text()
-    assert "-log 4" in t.caption.text().replace("−", "-")
-    assert f"{snap.theory.bandwidth:.3g}" in t.caption.text()
-    assert f"{snap.theory.v_estimate:.4f}" in t.caption.text()
+    text = t.caption_text()
+    assert f"{snap.theory.jsd:.4f}" in text
+    assert "-log 4" in text.replace("−", "-")
+    assert f"{snap.theory.bandwidth:.3g}" in text
+    assert f"{snap.theory.v_estimate:.4f}" in text
     titles = [p.titleLabel.text for p in t.plots]
-    assert titles == ["D(x)", "D*(x) = p_data / (p_data + p_g)", "D - D*"]
+    assert titles == ["D(x)", "D*(x)", "D − D*"]                 # short: the formulas are in the tooltips
+    assert "p_data(x) / (p_data(x) + p_g(x))" in t.plot_dstar.toolTip()
     # the three panels frame the same grid at the same scale, and stay there (no pan or zoom)
-    QtWidgets.QApplication.processEvents()                # let the caption's new text settle the layout
-    widths = [p.getViewBox().width() for p in t.plots]
-    assert max(widths) - min(widths) < 1.0                 # same panel size, so the same scale
-    g = snap.grid
-    ranges = [p.getViewBox().viewRange() for p in t.plots]
-    for xr, yr in ranges:
-        # aspect locked: the whole grid is visible, exactly on the limiting axis
-        assert xr[0] <= g.xmin + 1e-6 and xr[1] >= g.xmax - 1e-6 and yr[0] <= g.ymin + 1e-6 and yr[1] >= g.ymax - 1e-6
-        assert min(xr[1] - xr[0], yr[1] - yr[0]) == pytest.approx(g.xmax - g.xmin, abs=1e-6)
-        assert xr == pytest.approx(ranges[0][0], abs=1e-6) and yr == pytest.approx(ranges[0][1], abs=1e-6)
+    QtWidgets.QApplication.processEvents()
+    check_theory_geometry(t, snap.grid)
     assert not any(p.getViewBox().state["mouseEnabled"][0] for p in t.plots)
+
+
+def check_theory_geometry(t, g) -> None:
+    """Three equal square panels showing exactly the grid, side by side in the view, titles not
+    overlapping, colour bars and caption inside the view and below the panels."""
+    rects = t.panel_rects()
+    for r in rects:
+        assert r.width() == pytest.approx(rects[0].width(), abs=0.5)
+        assert r.height() == pytest.approx(rects[0].height(), abs=0.5)
+        assert r.width() == pytest.approx(r.height(), abs=1.0)
+    assert rects[0].right() < rects[1].left() and rects[1].right() < rects[2].left()
+    for p in t.plots:
+        (x0, x1), (y0, y1) = p.getViewBox().viewRange()
+        assert (x0, x1, y0, y1) == pytest.approx((g.xmin, g.xmax, g.ymin, g.ymax), abs=1e-6)
+    view = QtCore.QRectF(t.glw.viewport().rect()).adjusted(-0.5, -0.5, 0.5, 0.5)
+    titles = [p.titleLabel.item.mapRectToScene(p.titleLabel.item.boundingRect()) for p in t.plots]
+    for a, b in zip(titles, titles[1:], strict=False):
+        assert a.right() <= b.left()
+    items = [t.colorbar, t.diff_colorbar, t.caption, *t.plots]
+    for item in items:
+        assert view.contains(item.sceneBoundingRect()), item
+    bottom = max(r.bottom() for r in rects)
+    for item in (t.colorbar, t.diff_colorbar, t.caption):
+        assert item.sceneBoundingRect().top() >= bottom
+    # the caption never breaks inside a formula: each of its lines is one whole cell
+    assert t.caption.rect().width() <= view.width()
+
+
+@pytest.mark.parametrize("size", [(640, 526), (590, 370), (450, 330), (880, 340), (1100, 420)])
+@pytest.mark.parametrize("scale", [1.0, 1.6])
+def test_theory_layout_at_window_sizes(qtbot, size, scale):
+    t = shown(qtbot, TheoryView(scale=scale), *size)
+    snap = make_snapshot()
+    t.update_snapshot(snap)
+    QtWidgets.QApplication.processEvents()
+    check_theory_geometry(t, snap.grid)
+    # the panels use the room: limited by the width or by the height
+    w = t.panel_rects()[0].width()
+    assert w > 0.2 * size[0] or w > 0.4 * size[1]
 
 
 @pytest.mark.parametrize("loss", ["hinge", "wgan-gp"])
@@ -431,7 +551,7 @@ def test_theory_no_closed_form_hides_dstar(qtbot, loss):
     assert t.note_dstar.toPlainText() == no_dstar_text(loss)
     assert t.note_dstar.toPlainText().startswith(f"No closed-form optimal discriminator for {loss}")
     assert "critic" in t.plot_d.titleLabel.text
-    assert "n/a" in t.caption.text()
+    assert "n/a" in t.caption_text()
     # and back
     t.update_snapshot(make_snapshot(loss="lsgan"))
     assert t.dstar_shown() and not t.note_dstar.isVisible()
@@ -441,7 +561,7 @@ def test_theory_off(qtbot):
     t = shown(qtbot, TheoryView(), 1100, 420)
     t.update_snapshot(make_snapshot(theory=False))
     assert not t.dstar_shown() and t.note_dstar.toPlainText() == NO_THEORY_TEXT
-    assert "Theory off" in t.caption.text()
+    assert "Theory off" in t.caption_text()
 
 
 # ============================================================ CurvesView
@@ -476,6 +596,67 @@ def test_curves_decimate_long_history_and_keep_spikes(qtbot):
     xn, yn = c.s_grad.curve.getData()
     assert len(xn) <= 4001
     np.testing.assert_allclose(yn.max(), np.log10(grad.max()))
+
+
+@pytest.mark.parametrize("n", [3894, 2884, 10_001, 200_003])
+def test_curves_early_history_is_not_a_few_straight_lines(qtbot, monkeypatch, n):
+    """A long run's first iterations are drawn at the same resolution as the rest. decimate() gives the
+    n % buckets oldest rows a single bucket (up to a third of the run: 810 of 3894 iterations at 2060
+    points), which drew the start of the run as two or three straight segments."""
+    c = shown(qtbot, CurvesView(max_fps=None), 1200, 340)
+    budget = 2060
+    monkeypatch.setattr(c, "max_points", lambda: budget)
+    steps = np.arange(1, n + 1, dtype=float)
+    rng = np.random.default_rng(1)
+    rows = np.column_stack([steps, 1.3 + 0.1 * rng.standard_normal(n), 0.7 + 0.1 * rng.standard_normal(n),
+                            np.exp(rng.standard_normal(n))])
+    c.update_snapshot(make_snapshot(losses=history_dict(LOSS_COLUMNS, rows)))
+    for series in (c.s_loss_d, c.s_loss_g, c.s_grad):
+        x, _ = series.curve.getData()
+        assert len(x) <= budget + 1
+        gaps = np.diff(x)
+        bucket = n / ((budget - 4) // 2)                     # iterations per min/max bucket
+        assert gaps.max() <= 2.5 * bucket, (series.column, gaps.max(), bucket)
+        early = x[x <= 0.25 * n]                             # the first quarter is drawn as densely as the rest
+        assert len(early) >= 0.2 * len(x)
+
+
+@pytest.mark.parametrize("size,cols", [((1224, 340), 3), ((1030, 250), 3), ((1280, 240), 3), ((900, 860), 2),
+                                       ((640, 560), 2)])
+@pytest.mark.parametrize("scale", [1.0, 1.6])
+def test_curves_grid_layout(qtbot, size, cols, scale):
+    """Six plots in a grid that suits the area, columns aligned, iteration ticks only under the bottom row,
+    titles (the legends) that fit their plots, no legend boxes over the data."""
+    c = shown(qtbot, CurvesView(max_fps=None, scale=scale), *size)
+    n = 3000
+    c.update_snapshot(make_snapshot(losses=history_dict(LOSS_COLUMNS, np.column_stack(
+        [np.arange(n, dtype=float), np.full(n, 1.3), np.full(n, 0.8), np.ones(n)]))))
+    QtWidgets.QApplication.processEvents()
+    assert c.columns() == cols
+    rows = math.ceil(len(c.plots) / cols)
+    boxes = [p.getViewBox().sceneBoundingRect() for p in c.plots]
+    for i, p in enumerate(c.plots):
+        bottom_row = i // cols == rows - 1
+        assert p.getAxis("bottom").isVisible() == bottom_row
+        assert p.legend is None
+        same_col = boxes[i % cols]
+        assert boxes[i].left() == pytest.approx(same_col.left(), abs=1) and \
+            boxes[i].width() == pytest.approx(same_col.width(), abs=1)
+        assert boxes[i].height() > 25 * scale
+        plain = QtGui.QTextDocumentFragment.fromHtml(p.titleLabel.text).toPlainText()
+        fm = QtGui.QFontMetricsF(style.font(scale))
+        assert fm.horizontalAdvance(plain) <= p.sceneBoundingRect().width(), plain
+    widths = [b.width() for b in boxes]
+    assert max(widths) - min(widths) < 1.5                        # equal columns: one time scale everywhere
+    assert "L_D" in c.plot_loss.titleLabel.text and style.REAL in c.plot_loss.titleLabel.text
+    # few y labels: at least a text line apart
+    for p in c.plots:
+        ax = p.getAxis("left")
+        (y0, y1) = p.getViewBox().viewRange()[1]
+        spacing = ax.tickSpacing(y0, y1, ax.height())[0][0]
+        px_per_tick = spacing / (y1 - y0) * ax.height()
+        assert px_per_tick >= 1.1 * QtGui.QFontMetricsF(ax.style["tickFont"]).height() or \
+            math.floor(y1 / spacing) - math.ceil(y0 / spacing) < 1
 
 
 def test_curves_nan_and_inf_are_gaps(qtbot):
@@ -551,9 +732,9 @@ def test_curves_zoom_shows_detail(qtbot):
     c.update_snapshot(make_snapshot(losses=history_dict(LOSS_COLUMNS, rows), theory=False))
     x, _ = c.s_loss_d.curve.getData()
     assert ((x >= 50_000) & (x <= 50_500)).sum() < 100     # decimated over the whole run
-    c.plot_jsd.setXRange(50_000, 50_500, padding=0)      # zoom in any of the linked plots
+    c.plot_jsd.setXRange(50_000, 50_200, padding=0)      # zoom in any of the linked plots
     qtbot.waitUntil(lambda: ((c.s_loss_d.curve.getData()[0] >= 50_000)
-                             & (c.s_loss_d.curve.getData()[0] <= 50_500)).sum() == 501, timeout=2000)
+                             & (c.s_loss_d.curve.getData()[0] <= 50_200)).sum() == 201, timeout=2000)
     assert not c.following()
     c.plot_loss.enableAutoRange(x=True)
     qtbot.waitUntil(lambda: c.s_loss_d.curve.getData()[0][-1] == n - 1 and
@@ -562,13 +743,23 @@ def test_curves_zoom_shows_detail(qtbot):
 
 def test_curves_reference_lines_labelled_in_plot(qtbot):
     c = shown(qtbot, CurvesView(), 900, 800)
-    labels = {k: line.label.textItem.toPlainText() for k, line in c.ref_lines.items()}
+    labels = {k: c.ref_text(k) for k in c.ref_lines}
     assert labels["log2"] == "log 2 = max"
     assert labels["eq"].replace("−", "-") == "-log 4 = equilibrium"
     assert c.ref_lines["log2"].value() == pytest.approx(math.log(2))
     assert c.ref_lines["eq"].value() == pytest.approx(-math.log(4))
     assert c.ref_lines["jsd0"].value() == 0.0
     assert c.plot_loss.getViewBox() is c.plot_grad.getViewBox().linkedView(0)
+    # every visible label lies wholly inside its plot, on the side of its line that is in view
+    c.update_snapshot(make_snapshot(losses=history_dict(LOSS_COLUMNS, np.column_stack(
+        [np.arange(50.0), np.full(50, 1.3), np.full(50, 0.8), np.ones(50)]))))
+    QtWidgets.QApplication.processEvents()
+    for key, line in c.ref_lines.items():
+        label = line.ref_label
+        if not label.isVisible():
+            continue
+        vb = label.vb
+        assert vb.sceneBoundingRect().adjusted(-0.5, -0.5, 0.5, 0.5).contains(label.sceneBoundingRect()), key
 
 
 # ============================================================ all views, many frames
@@ -610,4 +801,4 @@ def test_many_frames_all_views_live_training(qtbot, live):
     xj, _ = curves.s_jsd.curve.getData()
     assert xj[-1] == snap.metrics["step"][-1]
     last_theory = observer.metrics.last()
-    assert f"{last_theory['jsd']:.4f}" in theory.caption.text()
+    assert f"{last_theory['jsd']:.4f}" in theory.caption_text()

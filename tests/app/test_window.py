@@ -94,7 +94,8 @@ def test_architecture_change_rebuilds_networks_and_says_so(qtbot, win):
     qtbot.waitUntil(lambda: trainer(win).config.generator.width == 48, timeout=5000)
     t = trainer(win)
     assert t.G.net[0].out_features == 48
-    assert "restarted" in win.statusBar().currentMessage()
+    # the worker's notice arrives through a queued signal, after the trainer changed
+    qtbot.waitUntil(lambda: "restarted" in win.statusBar().currentMessage(), timeout=5000)
     pause(qtbot, win)
 
 

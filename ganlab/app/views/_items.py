@@ -1,4 +1,4 @@
-"""Graphics items tuned for redrawing every frame.
+"""Graphics items tuned for redrawing every frame, and small layout helpers.
 
 `PointCloudItem` draws N identical markers from an (N, 2) array. pyqtgraph's ScatterPlotItem spends
 most of a setData of 4000 points in Python, building a per-point style key (about 10 ms here); this
@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
+from PySide6.QtCore import Signal
 
 _PrimitiveArray = pg.Qt.internals.PrimitiveArray
 _VECTOR_ENGINES = (QtGui.QPaintEngine.Type.SVG, QtGui.QPaintEngine.Type.Pdf, QtGui.QPaintEngine.Type.Picture)
@@ -31,6 +32,8 @@ class PointCloudItem(pg.GraphicsObject):
         self._x = np.zeros(0)
         self._y = np.zeros(0)
         self._bounds = QtCore.QRectF()
+        self._brect: QtCore.QRectF | None = None   # boundingRect, until the data, size or view change
+        self._pad: tuple[float, float] | None = None   # the marker radius in data units, until size or view change
         self._pixmap: QtGui.QPixmap | None = None
         self._pixmap_dpr = 0.0
         self._frags = _PrimitiveArray(QtGui.QPainter.PixmapFragment, 10)
@@ -61,6 +64,7 @@ class PointCloudItem(pg.GraphicsObject):
         if rect != self._bounds:
             self.prepareGeometryChange()
             self._bounds = rect
+            self._brect = None
             self.informViewBoundsChanged()
         self.update()
 
@@ -78,6 +82,7 @@ class PointCloudItem(pg.GraphicsObject):
         self._size = float(size)
         self._pixmap = None
         self.prepareGeometryChange()
+        self._brect = self._pad = None
         self.update()
 
     def size(self) -> float:
@@ -116,11 +121,16 @@ class PointCloudItem(pg.GraphicsObject):
     def boundingRect(self) -> QtCore.QRectF:
         if self._bounds.isNull() and not len(self._x):
             return QtCore.QRectF()
-        # pad by the marker radius in data units
-        px = self.pixelLength(QtCore.QPointF(1.0, 0.0)) or 0.0
-        py = self.pixelLength(QtCore.QPointF(0.0, 1.0)) or 0.0
-        pad = 0.5 * self._size + 2.0
-        return self._bounds.adjusted(-pad * px, -pad * py, pad * px, pad * py)
+        if self._brect is None:   # Qt asks several times a frame; the pixel size costs Python calls
+            if self._pad is None:
+                # pad by the marker radius in data units
+                px = self.pixelLength(QtCore.QPointF(1.0, 0.0)) or 0.0
+                py = self.pixelLength(QtCore.QPointF(0.0, 1.0)) or 0.0
+                pad = 0.5 * self._size + 2.0
+                self._pad = (pad * px, pad * py)
+            dx, dy = self._pad
+            self._brect = self._bounds.adjusted(-dx, -dy, dx, dy)
+        return self._brect
 
     def dataBounds(self, ax, frac=1.0, orthoRange=None):
         if not len(self._x):
@@ -130,6 +140,7 @@ class PointCloudItem(pg.GraphicsObject):
 
     def viewTransformChanged(self):
         self.prepareGeometryChange()
+        self._brect = self._pad = None
 
     def paint(self, p: QtGui.QPainter, option, widget=None) -> None:
         n = len(self._x)
@@ -169,3 +180,74 @@ class PointCloudItem(pg.GraphicsObject):
         frags[:, 6:10] = (1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
         p.resetTransform()
         p.drawPixmapFragments(*self._frags.drawargs(), pm)
+
+
+class ScaledPlotWidget(pg.PlotWidget):
+    """A PlotWidget that says when it was resized (after its plot item took the new size)."""
+
+    sigResized = Signal()
+
+    def resizeEvent(self, ev):
+        super().resizeEvent(ev)
+        if not self.closed:
+            self.sigResized.emit()
+
+
+class ResizingGraphicsView(pg.GraphicsView):
+    """A plain pyqtgraph GraphicsView (scene in pixels, no central item) that says when it was resized."""
+
+    sigResized = Signal()
+
+    def __init__(self, parent=None, background="default"):
+        super().__init__(parent, background=background)
+        self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def resizeEvent(self, ev):
+        super().resizeEvent(ev)
+        if not self.closed:
+            self.sigResized.emit()
+
+
+def decorations(item, probe: float = 1000.0) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) pixels around a PlotItem's (or ColorBarItem's) ViewBox: its axes, title
+    and margins. With fixed axis sizes these do not depend on the item's size, so one layout pass at a
+    probe size tells where the ViewBox will sit inside any geometry."""
+    old = item.geometry()
+    vb = item.getViewBox()
+    # a ViewBox of fixed height (a horizontal colour bar) cannot take up a tall probe: probe at the
+    # item's minimum height then, so the rows around it get exactly their own heights
+    fixed_h = item.layout.rowMaximumHeight(2) < probe / 2   # the ViewBox row (pyqtgraph: row 2)
+    h = item.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).height() if fixed_h else probe
+    item.setGeometry(QtCore.QRectF(0.0, 0.0, probe, h))
+    item.layout.activate()
+    r = vb.geometry()
+    out = (r.left(), r.top(), probe - r.right(), h - r.bottom())
+    item.setGeometry(old)
+    return out
+
+
+def place(item, vb_rect: QtCore.QRectF, deco: tuple[float, float, float, float]) -> None:
+    """Give a PlotItem the geometry that puts its ViewBox exactly at vb_rect (scene pixels)."""
+    left, top, right, bottom = deco
+    item.setGeometry(QtCore.QRectF(vb_rect.left() - left, vb_rect.top() - top,
+                                   vb_rect.width() + left + right, vb_rect.height() + top + bottom))
+    item.layout.activate()
+
+
+def narrow_title(label: pg.LabelItem) -> None:
+    """A title never widens its plot: pyqtgraph's LabelItem asks for its text's width as its minimum
+    (again on every resize), which made the columns unequal. The titles are chosen to fit instead."""
+    base = label.updateMin
+
+    def update_min():
+        base()
+        hints = label._sizeHint
+        for key in (QtCore.Qt.SizeHint.MinimumSize, QtCore.Qt.SizeHint.PreferredSize):
+            if key in hints:
+                hints[key] = (0.0, hints[key][1])
+        label.setMinimumWidth(0)
+        label.updateGeometry()
+
+    label.updateMin = update_min
+    update_min()

@@ -6,6 +6,12 @@ straight to setData with one pen/brush per item, the image keeps fixed levels [0
 markers are rebuilt only when the number of modes changes (moved only when a mode moved that the
 user is not dragging).
 
+The plot area is kept exactly the grid's shape (square for the presets) and framed to the grid,
+with no empty bands: on every resize the plot's layout margins take up the spare width or height
+(`_fit`), and the axes have fixed sizes so the frame does not move when tick labels change.
+Mode markers are hollow reticles (a white ring with a dark halo and four ticks) so a tight real
+cloud under a marker stays visible.
+
 Editing the target (drag, add, remove, resize a mode) only emits signals; the owner applies the edit
 to the trainer, and the next snapshot carries the new target. Until it does, the view keeps showing
 the user's edit (a dragged marker stays where it was dropped, a removed marker stays hidden), so
@@ -20,10 +26,10 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 
 from .. import style
-from ._items import PointCloudItem
+from ._items import PointCloudItem, ScaledPlotWidget, decorations
 
 MAX_ARROWS = 300           # generator push arrows drawn at most
 MAX_MANIFOLD_LINES = 25    # per direction, for a 2-D noise grid
@@ -36,37 +42,88 @@ _RING_SEGMENTS = 40
 # the views does not import torch (about 2 s) before the first window shows.
 MIN_STD = 1e-3
 MAX_STD = 10.0
+MARKER_LINE = 1.6          # the marker's white line, and its dark halo (pixels at scale 1)
+MARKER_HALO = 4.0
+LEFT_AXIS = 34             # fixed axis sizes (pixels at scale 1): the frame never moves with the tick labels
+BOTTOM_AXIS = 36
 
 STALE_FRAMES = 10          # snapshots without push/manifold before their drawing is cleared
 LAYERS = ("heatmap", "real", "fake", "push", "manifold")
 
 
+RING_R = 0.30          # the marker's ring radius, as a fraction of its size
+TICK_IN = 0.36         # the four ticks run from here to 0.5 (outside the ring, never over its inside)
+
+
 def _marker_path() -> QtGui.QPainterPath:
-    """A filled circle with a small cross at the exact centre (size 1, centred at 0)."""
+    """A hollow reticle, size 1, centred at 0: a ring and four short ticks outside it.
+
+    The ring is a closed subpath, so its inside belongs to the item's shape (it can be grabbed
+    anywhere inside) while nothing is painted there: the real samples under it stay visible."""
     p = QtGui.QPainterPath()
-    p.addEllipse(QtCore.QRectF(-0.5, -0.5, 1.0, 1.0))
-    c = 0.22
-    p.moveTo(-c, 0.0)
-    p.lineTo(c, 0.0)
-    p.moveTo(0.0, -c)
-    p.lineTo(0.0, c)
+    p.addEllipse(QtCore.QPointF(0.0, 0.0), RING_R, RING_R)
+    for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+        p.moveTo(TICK_IN * dx, TICK_IN * dy)
+        p.lineTo(0.5 * dx, 0.5 * dy)
     return p
 
 
 class ModeMarker(pg.TargetItem):
-    """One draggable mode centre. Left-drag moves, right-click opens the mode menu, the wheel resizes."""
+    """One draggable mode centre. Left-drag moves, right-click opens the mode menu, the wheel resizes.
+
+    Drawn twice, a wide dark halo then a thin white line, so it reads over the pale heatmap and over
+    both clouds; hovering turns the line yellow and tints the inside a little."""
 
     def __init__(self, owner: FieldView, index: int, x: float, y: float, scale: float):
+        ps = style.point_scale(scale)    # the marker grows like the points, not like the text
         super().__init__(
-            pos=(float(x), float(y)), size=style.MARKER_SIZE * scale, symbol=_marker_path(),
-            pen=style.pen(style.MARKER_EDGE, 2.0, scale), brush=style.brush(style.MARKER_FILL),
-            hoverPen=style.pen(style.MARKER_EDGE, 3.0, scale), hoverBrush=style.brush(style.MARKER_HOVER),
-            movable=True)
+            pos=(float(x), float(y)), size=style.point_size(style.MARKER_SIZE, scale), symbol=_marker_path(),
+            pen=style.pen(style.MARKER_FILL, MARKER_LINE, ps), brush=QtGui.QBrush(Qt.BrushStyle.NoBrush),
+            hoverPen=style.pen(style.MARKER_HOVER, MARKER_LINE, ps),
+            hoverBrush=style.brush(style.MARKER_HOVER, alpha=70), movable=True)
         self.owner = owner
         self.index = index
+        self.halo = style.pen(style.MARKER_EDGE, MARKER_HALO, ps)
+        self._brect = (None, QtCore.QRectF())
         self.setZValue(30)
-        self.setToolTip("Mode centre of p_data: drag to move it, wheel or right-click to change its std, "
-                        "right-click to remove it. Double-click empty space to add a mode.")
+        # drawn into a pixmap once (antialiased, twice over) and blitted after that: moving the marker
+        # or repainting the field under it does not draw it again, zooming does
+        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setToolTip(QCoreApplication.translate(
+            "FieldView", "Mode centre of p_data: drag to move it, wheel or right-click to change its std, "
+            "right-click to remove it. Double-click empty space to add a mode."))
+
+    def set_scale(self, scale: float) -> None:
+        self.prepareGeometryChange()
+        ps = style.point_scale(scale)
+        self.scale = style.point_size(style.MARKER_SIZE, scale)
+        self.halo = style.pen(style.MARKER_EDGE, MARKER_HALO, ps)
+        self._brect = (None, QtCore.QRectF())
+        self.setPen(style.pen(style.MARKER_FILL, MARKER_LINE, ps))
+        self.setHoverPen(style.pen(style.MARKER_HOVER, MARKER_LINE, ps))
+        self._shape = None
+        self.update()
+
+    def boundingRect(self):
+        # the halo is drawn half outside the path: grow the path's box by it (in data units); cached
+        # with the shape it comes from (a new shape after a zoom or a new size)
+        shape = self.shape()
+        if self._brect[0] is not shape:
+            r = shape.boundingRect()
+            pad = 0.5 * self.halo.widthF() + 1.0
+            px, py = self.pixelWidth() or 0.0, self.pixelHeight() or 0.0
+            self._brect = (shape, r.adjusted(-pad * px, -pad * py, pad * px, pad * py))
+        return self._brect[1]
+
+    def paint(self, p, *_):
+        path = self.shape()
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)   # 8 small items: cheap
+        p.setBrush(self.currentBrush)
+        p.setPen(self.halo)
+        p.drawPath(path)
+        p.setBrush(QtGui.QBrush(Qt.BrushStyle.NoBrush))
+        p.setPen(self.currentPen)
+        p.drawPath(path)
 
     def hoverEvent(self, ev):
         super().hoverEvent(ev)
@@ -102,8 +159,9 @@ class FieldView(QtWidgets.QWidget):
         self._scale = style.current_scale() if scale is None else style.clamp_scale(scale)
         self._layers = {"heatmap": True, "real": True, "fake": True, "push": False, "manifold": False}
 
-        self.plot_widget = pg.PlotWidget(background=style.BACKGROUND)
+        self.plot_widget = ScaledPlotWidget(background=style.BACKGROUND)
         self.plot_widget.setMinimumSize(200, 200)
+        self.plot_widget.sigResized.connect(self._fit)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)
@@ -112,9 +170,13 @@ class FieldView(QtWidgets.QWidget):
         self.view: pg.ViewBox = self.plot.getViewBox()
         self.view.setAspectLocked(True, ratio=1.0)
         self.view.disableAutoRange()  # the range follows the snapshot's grid, not the (maybe diverged) clouds
+        self._zoomed = False
+        self.view.sigRangeChangedManually.connect(self._on_manual_range)
         self.plot.hideButtons()
         self.plot.setLabel("bottom", "x")
         self.plot.setLabel("left", "y")
+        self._bar_text = ""
+        self._deco: tuple[float, float] | None = None   # (width, height) around the ViewBox: axes, bar, margins
 
         # D(x) heatmap with its colour bar
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -124,16 +186,20 @@ class FieldView(QtWidgets.QWidget):
         self.colorbar = pg.ColorBarItem(values=style.D_LEVELS, colorMap=style.d_colormap(), interactive=False,
                                         width=14, pen=style.FOREGROUND)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
-        self.colorbar.setToolTip("D(x): the discriminator's probability that x is a real sample. "
-                                 "0.5 (white) means it cannot tell, which is where training should end.")
+        self.colorbar.setToolTip(QCoreApplication.translate(
+            "FieldView", "D(x): the discriminator's probability that x is a real sample: purple = likely "
+            "real, green = likely generated. 0.5 (white) means it cannot tell, which is where training "
+            "should end."))
         self._critic = False
         self._image_rect_grid = None   # ImageItem.setRect needs an image: set after the first setImage
 
         # clouds
         self.real_item = PointCloudItem(name="real (p_data)")
         self.fake_item = PointCloudItem(name="generated (p_g)")
-        self.real_item.setZValue(10)
-        self.fake_item.setZValue(12)
+        # the real points (small) over the generated ones (larger, outlined): where G has found a
+        # mode, both show; the other way round a tight real cloud vanishes under the orange
+        self.real_item.setZValue(12)
+        self.fake_item.setZValue(10)
         self.plot.addItem(self.real_item)
         self.plot.addItem(self.fake_item)
 
@@ -167,9 +233,10 @@ class FieldView(QtWidgets.QWidget):
 
         self.mode_menu = QtWidgets.QMenu(self)
         self._menu_index = -1
-        self.action_remove = self.mode_menu.addAction("Remove mode")
-        self.action_wider = self.mode_menu.addAction("Wider (std x 1.25)")
-        self.action_narrower = self.mode_menu.addAction("Narrower (std / 1.25)")
+        self.action_remove = self.mode_menu.addAction(QCoreApplication.translate("FieldView", "Remove mode"))
+        self.action_wider = self.mode_menu.addAction(QCoreApplication.translate("FieldView", "Wider (std x 1.25)"))
+        self.action_narrower = self.mode_menu.addAction(
+            QCoreApplication.translate("FieldView", "Narrower (std / 1.25)"))
         self.action_remove.triggered.connect(self._menu_remove)
         self.action_wider.triggered.connect(lambda: self._change_std(self._menu_index, STD_FACTOR))
         self.action_narrower.triggered.connect(lambda: self._change_std(self._menu_index, 1.0 / STD_FACTOR))
@@ -256,16 +323,71 @@ class FieldView(QtWidgets.QWidget):
     def is_dragging(self) -> bool:
         return any(m.moving for m in self.markers)
 
+    def _on_manual_range(self, *_):
+        self._zoomed = True
+
     def reset_view(self) -> None:
         """Frame the snapshot grid again (after the user zoomed or panned)."""
+        self._zoomed = False
         if self._grid is not None:
             g = self._grid
             self.view.setRange(xRange=(g.xmin, g.xmax), yRange=(g.ymin, g.ymax), padding=0)
 
     # ================================================================ drawing
     def _set_grid(self, grid) -> None:
+        old = self._grid
         self._grid = grid
+        self._zoomed = False
+        if old is None or not math.isclose(_aspect(old), _aspect(grid), rel_tol=1e-9):
+            self._fit()
         self.view.setRange(xRange=(grid.xmin, grid.xmax), yRange=(grid.ymin, grid.ymax), padding=0)
+
+    def _fit(self) -> None:
+        """Make the ViewBox exactly the grid's shape, centred: layout margins take the spare room.
+
+        The axes and the colour bar have fixed sizes (see _apply_scale), so the ViewBox is the only
+        part that stretches; one measurement with the base margins tells how much room it has."""
+        lay = self.plot.layout
+        left, top, right, bottom = self._base_margins()
+        lay.setContentsMargins(left, top, right, bottom)
+        lay.activate()
+        r = self.view.geometry()
+        w, h = r.width(), r.height()
+        if w < 2 or h < 2:
+            return
+        pr = self.plot.geometry()
+        self._deco = (pr.width() - w, pr.height() - h)
+        aspect = _aspect(self._grid) if self._grid is not None else 1.0
+        ex_w, ex_h = (w - h * aspect, 0.0) if w > h * aspect else (0.0, h - w / aspect)
+        lay.setContentsMargins(left + ex_w / 2, top + ex_h / 2, right + ex_w / 2, bottom + ex_h / 2)
+        lay.activate()
+        self._style_colorbar()
+        g = self._grid
+        if g is not None and not self._user_range():
+            self.view.setRange(xRange=(g.xmin, g.xmax), yRange=(g.ymin, g.ymax), padding=0)
+
+    def width_for_height(self, height: float) -> int:
+        """The widget width at which a plot area of the grid's shape fills `height` with no spare room."""
+        if self._deco is None:        # not laid out yet: measure the axes and the bar around the ViewBox now
+            lay = self.plot.layout
+            old = lay.contentsMargins()
+            lay.setContentsMargins(*self._base_margins())
+            left, top, right, bottom = decorations(self.plot)
+            lay.setContentsMargins(old.left(), old.top(), old.right(), old.bottom())
+            lay.activate()
+            self._deco = (left + right, top + bottom)
+        deco_w, deco_h = self._deco
+        aspect = _aspect(self._grid) if self._grid is not None else 1.0
+        return int(round(max(0.0, height - deco_h) * aspect + deco_w + 2))
+
+    def _user_range(self) -> bool:
+        """True after the user zoomed or panned (until reset_view or a new grid)."""
+        return self._zoomed
+
+    def _base_margins(self) -> tuple[float, float, float, float]:
+        # room above for the top tick labels (of the y axis and of the colour bar), a little elsewhere
+        s = self._scale
+        return 4.0, round(0.9 * style.FONT_PT * s) + 2.0, 4.0, 2.0
 
     def _redraw_layer(self, name: str, snap) -> None:
         if name == "heatmap":
@@ -297,10 +419,14 @@ class FieldView(QtWidgets.QWidget):
             self.image.setRect(QtCore.QRectF(g.xmin, g.ymin, g.xmax - g.xmin, g.ymax - g.ymin))
 
     def _style_colorbar(self) -> None:
+        length = self.view.height() if self.view.height() > 20 else None
         if self._critic:
-            style.style_colorbar(self.colorbar, style.CRITIC_BAR_LABEL, style.CRITIC_TICKS, self._scale)
+            text = style.style_colorbar(self.colorbar, style.CRITIC_BAR_LABELS, style.CRITIC_TICKS, self._scale,
+                                        length, "FieldView")
         else:
-            style.style_colorbar(self.colorbar, style.D_BAR_LABEL, style.D_TICKS, self._scale)
+            text = style.style_colorbar(self.colorbar, style.D_BAR_LABELS, style.D_TICKS, self._scale, length,
+                                        "FieldView")
+        self._bar_text = text
 
     def _draw_push(self, snap) -> None:
         self._push_age = 0
@@ -532,7 +658,7 @@ class FieldView(QtWidgets.QWidget):
         """Index of the visible marker under (x, y), or -1."""
         if len(self._shown_means) == 0:
             return -1
-        r = 0.5 * style.MARKER_SIZE * self._scale * self._pixel_radius()
+        r = 0.5 * style.point_size(style.MARKER_SIZE, self._scale) * self._pixel_radius()
         d2 = (self._shown_means[:, 0] - x) ** 2 + (self._shown_means[:, 1] - y) ** 2
         if self._removed:
             d2[list(self._removed)] = np.inf
@@ -540,7 +666,8 @@ class FieldView(QtWidgets.QWidget):
         return i if d2[i] <= r * r else -1
 
     def _mode_text(self, i: int, x: float, y: float) -> str:
-        return f"mode {i}  ({x:.3f}, {y:.3f})  std {self._shown_stds[i]:.3g}"
+        return QCoreApplication.translate("FieldView", "mode {0}  ({1:.3f}, {2:.3f})  std {3:.3g}").format(
+            i, x, y, float(self._shown_stds[i]))
 
     def _show_hover(self, x: float, y: float, text: str) -> None:
         self.hover_text.setText(text)
@@ -576,13 +703,15 @@ class FieldView(QtWidgets.QWidget):
                 j = self._nearest(snap.fake, x, y, r)
                 if j >= 0:
                     px, py = snap.fake[j]
-                    self._show_hover(float(px), float(py), f"generated  ({px:.3f}, {py:.3f})")
+                    self._show_hover(float(px), float(py), QCoreApplication.translate(
+                        "FieldView", "generated  ({0:.3f}, {1:.3f})").format(float(px), float(py)))
                     return
             if self._layers["real"]:
                 j = self._nearest(snap.real, x, y, r)
                 if j >= 0:
                     px, py = snap.real[j]
-                    self._show_hover(float(px), float(py), f"real  ({px:.3f}, {py:.3f})")
+                    self._show_hover(float(px), float(py), QCoreApplication.translate(
+                        "FieldView", "real  ({0:.3f}, {1:.3f})").format(float(px), float(py)))
                     return
         self._show_hover(x, y, f"({x:.3f}, {y:.3f}){self._field_value_text(x, y)}")
 
@@ -596,7 +725,7 @@ class FieldView(QtWidgets.QWidget):
             return ""
         if snap.d_prob is not None:
             return f"  D = {float(snap.d_prob[iy, ix]):.3f}"
-        return f"  critic = {float(snap.d_logits[iy, ix]):.3g}"
+        return QCoreApplication.translate("FieldView", "  critic = {0:.3g}").format(float(snap.d_logits[iy, ix]))
 
     def _on_mouse_clicked(self, ev) -> None:
         if not ev.double() or ev.button() != Qt.MouseButton.LeftButton:
@@ -619,22 +748,28 @@ class FieldView(QtWidgets.QWidget):
     # ================================================================ presenter scale
     def _apply_scale(self) -> None:
         s = self._scale
-        self.real_item.setSize(style.REAL_SIZE * s)
-        self.real_item.setPen(style.pen(style.REAL_EDGE, 0.6, s, alpha=170))
+        ps = style.point_scale(s)   # points grow more slowly than lines and text: no blob on a projector
+        self.real_item.setSize(style.point_size(style.REAL_SIZE, s))
+        self.real_item.setPen(style.pen(style.REAL_EDGE, 0.6, ps, alpha=170))
         self.real_item.setBrush(style.brush(style.REAL))
-        self.fake_item.setSize(style.FAKE_SIZE * s)
-        self.fake_item.setPen(style.pen(style.FAKE_EDGE, 1.0, s))
+        self.fake_item.setSize(style.point_size(style.FAKE_SIZE, s))
+        self.fake_item.setPen(style.pen(style.FAKE_EDGE, 1.0, ps))
         self.fake_item.setBrush(style.brush(style.FAKE))
         self.push_item.setPen(style.pen(style.PUSH, style.PUSH_WIDTH, s))
         self.manifold_item.setPen(style.pen(style.MANIFOLD, style.MANIFOLD_WIDTH, s))   # opaque: alpha is slow
         self.ring_item.setPen(style.pen(style.MARKER_EDGE, style.RING_WIDTH, s, alpha=150))
         for m in self.markers:
-            m.prepareGeometryChange()
-            m.scale = style.MARKER_SIZE * s
-            m.setPen(style.pen(style.MARKER_EDGE, 2.0, s))
-            m.setHoverPen(style.pen(style.MARKER_EDGE, 3.0, s))
-            m._shape = None
-            m.update()
+            m.set_scale(s)
         style.style_axes(self.plot, s)
+        self.plot.getAxis("left").setWidth(int(round(LEFT_AXIS * s)))
+        self.plot.getAxis("bottom").setHeight(int(round(BOTTOM_AXIS * s)))
+        self.colorbar.axis.setWidth(int(round(30 * s)))        # tick labels 0 / 0.5 / 1 or -max / +max
+        self.colorbar.getAxis("left").setWidth(int(round(2.2 * style.FONT_PT * s)))   # the rotated title
         self._style_colorbar()
         self.hover_text.setFont(style.font(s))
+        self._deco = None
+        self._fit()
+
+
+def _aspect(grid) -> float:
+    return (grid.xmax - grid.xmin) / (grid.ymax - grid.ymin)

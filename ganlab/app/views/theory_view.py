@@ -1,9 +1,14 @@
 """Three aligned panels: D(x), D*(x) = p_data / (p_data + p_g), and D - D*.
 
-Same extent and axes as the field view; each panel frames the evaluation grid. D and D*
+Same extent and axes as the field view; each panel frames the evaluation grid exactly. D and D*
 share one colour map and one colour bar; D - D* has its own map centred on 0. For losses whose
 critic is not a probability (wgan-gp, hinge) there is no closed-form D* on the same scale, so the
 D* and difference images are hidden and a sentence says why (nothing misleading is drawn).
+
+Geometry is computed, not left to a grid layout: on every resize `_relayout` picks the largest
+panel size that fits three equal panels of the grid's shape side by side (short titles above, one
+y axis on the left, colour bars under them) and places every item at pixel positions; the numbers
+go in a two-row table under the panels. Nothing about the layout changes per frame.
 """
 
 from __future__ import annotations
@@ -13,21 +18,45 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from .. import style
+from ._items import ResizingGraphicsView, decorations, narrow_title, place
 
+# Short titles (the full formulas are in each panel's tooltip and in the caption's).
 TITLE_D = "D(x)"
-TITLE_CRITIC = "critic score (scaled to ±max)"
-TITLE_DSTAR = "D*(x) = p_data / (p_data + p_g)"
-TITLE_DIFF = "D - D*"
+TITLE_CRITIC = QT_TRANSLATE_NOOP("TheoryView", "critic (scaled)")
+TITLE_DSTAR = "D*(x)"
+TITLE_DIFF = "D − D*"
+TIP_D = QT_TRANSLATE_NOOP("TheoryView", "D(x): the trained discriminator's probability that x is real (the "
+                          "field's heatmap, at the same scale).")
+TIP_CRITIC = QT_TRANSLATE_NOOP("TheoryView", "The critic's score, scaled symmetrically to ±max (a wgan-gp or "
+                               "hinge critic is not a probability).")
+TIP_DSTAR = QT_TRANSLATE_NOOP("TheoryView", "D*(x) = p_data(x) / (p_data(x) + p_g(x)): the optimal discriminator "
+                              "for the current generator (Goodfellow et al. 2014, Proposition 1). Grey: "
+                              "neither distribution has mass there.")
+TIP_DIFF = QT_TRANSLATE_NOOP("TheoryView", "D(x) − D*(x): where the trained D is below (brown) or above (teal) "
+                             "the optimal one. All white means D has caught up with the generator.")
+
+PANEL_GAP = 10          # pixels between panels at scale 1
+Y_AXIS = 28             # the y axis of the first panel (tick labels)
+SLIM_AXIS = 3           # the other panels' y axes: a frame line, no labels
+X_AXIS = 22
+BAR = 10                # colour-bar thickness
+CAPTION_GAP = 18        # pixels between the caption's two columns
 
 
 def no_dstar_text(loss: str) -> str:
-    return (f"No closed-form optimal discriminator for {loss}: its critic is not a probability, "
-            "so D* is not drawn.")
+    return QCoreApplication.translate(
+        "TheoryView", "No closed-form optimal discriminator for {0}: its critic is not a probability, "
+        "so D* is not drawn.").format(loss)
 
 
-NO_THEORY_TEXT = "Theory is off for this frame: D* and the JSD are not computed."
+NO_THEORY_TEXT = QT_TRANSLATE_NOOP("TheoryView", "Theory is off for this frame: D* and the JSD are not computed.")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TheoryView", text)
 
 
 def _closed_form(loss: str, d_prob) -> bool:
@@ -80,38 +109,37 @@ class TheoryView(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None, scale: float | None = None):
         super().__init__(parent)
         self._scale = style.current_scale() if scale is None else style.clamp_scale(scale)
-        self.glw = pg.GraphicsLayoutWidget()
-        self.glw.setBackground(style.BACKGROUND)
-        self.glw.setMinimumSize(300, 140)
-        self.caption = QtWidgets.QLabel("")
-        self.caption.setWordWrap(True)
-        self.caption.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.caption.setToolTip(
-            "JSD(p_data || p_g) in nats (0 when p_g = p_data, at most log 2); V(G, D) is the GAN value "
+        self.glw = ResizingGraphicsView(background=style.BACKGROUND)
+        self.glw.setMinimumSize(240, 120)
+        self.glw.sigResized.connect(self._relayout)
+        # the numbers, as a small table right under the colour bars (in the scene, placed with them)
+        self.caption = _Caption()
+        self.glw.addItem(self.caption)
+        self.caption.setToolTip(QCoreApplication.translate(
+            "TheoryView", "JSD(p_data || p_g) in nats (0 when p_g = p_data, at most log 2); V(G, D) is the GAN value "
             "E_data[log D] + E_g[log(1 - D)] for the trained D; at the optimal D* it equals "
             "-log 4 + 2 JSD (Goodfellow et al. 2014, Theorem 1). p_g is a kernel density estimate of the "
-            "generated samples with bandwidth h; p_data is smoothed with the same kernel.")
+            "generated samples with bandwidth h; p_data is smoothed with the same kernel."))
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
         layout.addWidget(self.glw, 1)
-        layout.addWidget(self.caption, 0)
 
-        self.plot_d = self.glw.addPlot(row=0, col=0)
-        self.plot_dstar = self.glw.addPlot(row=0, col=1)
-        self.plot_diff = self.glw.addPlot(row=0, col=2)
+        self.plot_d = pg.PlotItem()
+        self.plot_dstar = pg.PlotItem()
+        self.plot_diff = pg.PlotItem()
         self.plots = (self.plot_d, self.plot_dstar, self.plot_diff)
-        for p in self.plots:
-            p.setAspectLocked(True, ratio=1.0)
+        for p, tip in zip(self.plots, (TIP_D, TIP_DSTAR, TIP_DIFF), strict=True):
+            narrow_title(p.titleLabel)
+            self.glw.addItem(p)
             p.hideButtons()
             p.setMenuEnabled(False)
-            p.getViewBox().setBackgroundColor(style.MASKED)
-            p.getViewBox().disableAutoRange()
-        # Every panel frames the grid and stays there: copying or linking ranges between
-        # aspect-locked panels of different shapes makes each widen the other without end.
-        for p in self.plots:
             p.setMouseEnabled(x=False, y=False)
-            p.getViewBox().sigResized.connect(self._frame_grid)
+            vb = p.getViewBox()
+            vb.setBackgroundColor(style.MASKED)
+            vb.disableAutoRange()
+            p.setToolTip(_tr(tip))
+        for p in self.plots[1:]:
+            p.getAxis("left").setStyle(showValues=False)
 
         self.image_d = pg.ImageItem(axisOrder="row-major")
         self.image_dstar = pg.ImageItem(axisOrder="row-major")
@@ -123,21 +151,20 @@ class TheoryView(QtWidgets.QWidget):
         self.image_diff.setLevels(style.DIFF_LEVELS)
 
         # Horizontal colour bars under the panels: they read left to right ("likely generated" ->
-        # "likely real") and leave the panels their full width. One bar for D and D*, one for D - D*.
+        # "likely real"). One bar for D and D* (under both), one for D - D*.
         self.colorbar = pg.ColorBarItem(values=style.D_LEVELS, colorMap=style.d_colormap(), interactive=False,
-                                        width=10, pen=style.FOREGROUND, orientation="horizontal")
+                                        width=BAR, pen=style.FOREGROUND, orientation="horizontal")
         self.colorbar.setImageItem([self.image_d, self.image_dstar])
         self.diff_colorbar = pg.ColorBarItem(values=style.DIFF_LEVELS, colorMap=style.diff_colormap(),
-                                             interactive=False, width=10, pen=style.FOREGROUND,
+                                             interactive=False, width=BAR, pen=style.FOREGROUND,
                                              orientation="horizontal")
         self.diff_colorbar.setImageItem(self.image_diff)
-        self.glw.addItem(self.colorbar, row=1, col=0, colspan=2)
-        self.glw.addItem(self.diff_colorbar, row=1, col=2)
-        lay = self.glw.ci.layout
-        for col in (0, 1, 2):
-            lay.setColumnStretchFactor(col, 1)
-        lay.setRowStretchFactor(0, 10)
-        lay.setRowStretchFactor(1, 0)
+        self.colorbar.setToolTip(QCoreApplication.translate(
+            "TheoryView", "One colour scale for D and D*: green = likely generated, purple = likely real, "
+            "white = 1/2 (cannot tell)."))
+        self.diff_colorbar.setToolTip(_tr(TIP_DIFF))
+        for bar in (self.colorbar, self.diff_colorbar):
+            self.glw.addItem(bar)
 
         self.note_dstar = _PanelNote(self.plot_dstar.getViewBox())
         self.note_diff = _PanelNote(self.plot_diff.getViewBox())
@@ -147,14 +174,16 @@ class TheoryView(QtWidgets.QWidget):
         self._mode = None        # ("dstar" | "no-closed-form" | "no-theory", loss)
         self._critic = None
         self._caption_text = ""
+        self._caption_rows = 0      # text lines the caption takes
+        self._caption_cols = 2      # 2: a table of two columns; 1: one formula a line (a narrow view)
+        self._caption_cells: list[list[str]] = []
         self._rect_grid: dict[int, object] = {}
+        self._deco: dict[int, tuple] = {}
         self.max_stale_frames = 30
         self._theory = None
         self._theory_iteration = 0
         self._stale = 0
         self._apply_scale()
-        for p in self.plots:
-            p.setRange(xRange=(-3, 3), yRange=(-3, 3), padding=0)
 
     # ================================================================ public API
     def update_snapshot(self, snap) -> None:
@@ -167,6 +196,7 @@ class TheoryView(QtWidgets.QWidget):
         if critic != self._critic:
             self._critic = critic
             self._set_title(self.plot_d, TITLE_CRITIC if critic else TITLE_D)
+            self.plot_d.setToolTip(_tr(TIP_CRITIC if critic else TIP_D))
             self._style_colorbars()
         self._set_image(self.image_d, style.critic_to_unit(snap.d_logits) if critic else d)
 
@@ -186,28 +216,120 @@ class TheoryView(QtWidgets.QWidget):
             with np.errstate(invalid="ignore"):
                 diff = np.subtract(d, dstar, dtype=np.float32)
             self._set_image(self.image_diff, diff)
-        text = self._caption(snap, th)
-        if text != self._caption_text:
-            self._caption_text = text
-            self.caption.setText(text)
+        rows = self._caption(snap, th)
+        if rows != self._caption_cells:
+            self._caption_cells = rows
+            cols = self._caption_columns(rows)
+            lines = _caption_lines(rows, cols)
+            self.caption.set_cells(rows, cols)
+            self._caption_text = self.caption.text()
+            if lines != self._caption_rows or cols != self._caption_cols:   # the panels get the rest
+                self._caption_rows, self._caption_cols = lines, cols
+                self._relayout()
+            else:
+                self._place_caption()
 
     def set_presenter(self, scale: float) -> None:
         self._scale = style.clamp_scale(scale)
         self._apply_scale()
 
     def caption_text(self) -> str:
+        """The caption as plain text, a line per row (the view shows it as a small table)."""
         return self._caption_text
 
     def dstar_shown(self) -> bool:
         return self.image_dstar.isVisible()
 
+    def panel_rects(self) -> list[QtCore.QRectF]:
+        """The three panels' plot areas, in the view's pixels (tests, layout checks)."""
+        return [p.getViewBox().sceneBoundingRect() for p in self.plots]
+
+    # ================================================================ layout
+    def _relayout(self, *_):
+        """Place the three panels (equal, the grid's shape, as large as fits) and the colour bars."""
+        W, H = float(self.glw.width()), float(self.glw.height())
+        if W < 20 or H < 20:
+            return
+        s = self._scale
+        gap = PANEL_GAP * s
+        deco = [self._decorations(p) for p in self.plots]
+        bar_deco = self._decorations(self.colorbar)
+        dbar_deco = self._decorations(self.diff_colorbar)
+        bar_h = BAR * s
+        caption_h = self._caption_height()
+        below = max(bar_deco[1] + bar_deco[3], dbar_deco[1] + dbar_deco[3]) + bar_h + 0.4 * gap + caption_h
+        margin = 6.0 * s                     # room for the last bar's end label ("+1") at the right
+        dw = sum(d[0] + d[2] for d in deco) + 2 * gap + 2 * margin
+        dh = max(d[1] + d[3] for d in deco) + below + 2.0
+        aspect = _aspect(self._grid) if self._grid is not None else 1.0
+        pw = max(10.0, min((W - dw) / 3.0, (H - dh) * aspect))
+        ph = pw / aspect
+        x = math.floor((W - (3 * pw + dw)) / 2.0) + margin
+        # spare height: a third above the block, the rest below (it reads from the top, like the field)
+        top = 1.0 + max(d[1] for d in deco) + max(0.0, (H - dh - ph) / 3.0)
+        rects = []
+        for p, d in zip(self.plots, deco, strict=True):
+            x += d[0]
+            r = QtCore.QRectF(round(x), top, round(pw), round(ph))
+            place(p, r, d)
+            rects.append(r)
+            x += pw + d[2] + gap
+        y_bar = top + ph + max(d[3] for d in deco) + 0.4 * gap
+        # the bars stop short of the panels' edges by half an end label, so "1" and "-1" never meet
+        fm = QtGui.QFontMetricsF(style.font(s))
+        inset = 0.5 * fm.horizontalAdvance("+1") + 2.0
+        r_bar = QtCore.QRectF(rects[0].left() + inset, y_bar + bar_deco[1],
+                              rects[1].right() - rects[0].left() - 2 * inset, bar_h)
+        r_dbar = QtCore.QRectF(rects[2].left() + inset, y_bar + dbar_deco[1], rects[2].width() - 2 * inset, bar_h)
+        place(self.colorbar, r_bar, bar_deco)
+        place(self.diff_colorbar, r_dbar, dbar_deco)
+        self._bar_lengths = (r_bar.width() + inset, r_dbar.width() + inset)
+        self._caption_top = y_bar + max(bar_deco[1] + bar_deco[3], dbar_deco[1] + dbar_deco[3]) + bar_h
+        self._block = (rects[0].left() - deco[0][0], rects[2].right())
+        self._style_colorbars()
+        self._frame_grid()
+        self._place_caption()
+
+    def _caption_columns(self, rows) -> int:
+        """2 when the two-column table fits the view's width, else 1 (one formula a line)."""
+        fm = QtGui.QFontMetricsF(self.caption.font())
+        widths = [0.0, 0.0]
+        for row in rows:
+            if len(row) == 2:
+                for i, cell in enumerate(row):
+                    widths[i] = max(widths[i], fm.horizontalAdvance(cell))
+        need = widths[0] + widths[1] + CAPTION_GAP + 4.0
+        return 2 if need <= self.glw.width() - 4.0 else 1
+
+    def _caption_height(self) -> float:
+        fm = QtGui.QFontMetricsF(self.caption.font())
+        return max(1, self._caption_rows or 2) * fm.lineSpacing() + 4.0
+
+    def _place_caption(self) -> None:
+        """Centre the caption under the panels (its width changes with the numbers)."""
+        top = getattr(self, "_caption_top", None)
+        if top is None:
+            return
+        left, right = self._block
+        w = self.caption.rect().width()
+        self.caption.setPos(round(max(0.0, 0.5 * (left + right - w))), round(top))
+
+    def _decorations(self, item) -> tuple:
+        d = self._deco.get(id(item))
+        if d is None:
+            d = self._deco[id(item)] = decorations(item)
+        return d
+
     # ================================================================ internals
     def _set_grid(self, grid) -> None:
+        old = self._grid
         self._grid = grid
+        if old is None or not math.isclose(_aspect(old), _aspect(grid), rel_tol=1e-9):
+            self._relayout()
         self._frame_grid()
 
     def _frame_grid(self, *_):
-        g = getattr(self, "_grid", None)  # resizes arrive during construction too
+        g = getattr(self, "_grid", None)
         if g is None:
             return
         for p in self.plots:
@@ -222,11 +344,14 @@ class TheoryView(QtWidgets.QWidget):
 
     def _style_colorbars(self) -> None:
         s = self._scale
+        lengths = getattr(self, "_bar_lengths", (None, None))
         if self._critic:
-            style.style_colorbar(self.colorbar, style.CRITIC_BAR_LABEL, style.CRITIC_TICKS, s)
+            style.style_colorbar(self.colorbar, style.CRITIC_THEORY_BAR_LABELS, style.CRITIC_TICKS, s,
+                                 lengths[0], "TheoryView")
         else:
-            style.style_colorbar(self.colorbar, style.DSTAR_BAR_LABEL, style.D_TICKS, s)
-        style.style_colorbar(self.diff_colorbar, style.DIFF_BAR_LABEL, style.DIFF_TICKS, s)
+            style.style_colorbar(self.colorbar, style.DSTAR_BAR_LABELS, style.D_TICKS, s, lengths[0], "TheoryView")
+        style.style_colorbar(self.diff_colorbar, style.DIFF_BAR_LABELS, style.DIFF_TICKS, s, lengths[1],
+                             "TheoryView")
 
     def _set_mode(self, mode) -> None:
         self._mode = mode
@@ -239,10 +364,10 @@ class TheoryView(QtWidgets.QWidget):
             self.note_dstar.hide()
             self.note_diff.hide()
             return
-        text = no_dstar_text(loss) if kind == "no-closed-form" else NO_THEORY_TEXT
+        text = no_dstar_text(loss) if kind == "no-closed-form" else _tr(NO_THEORY_TEXT)
         self.note_dstar.set_message(text)
         self.note_diff.set_message(text if kind == "no-theory" else
-                                   "D - D* needs D* (see the middle panel).")
+                                   QCoreApplication.translate("TheoryView", "D − D* needs D* (see the middle panel)."))
         self.note_dstar.show()
         self.note_diff.show()
 
@@ -265,51 +390,128 @@ class TheoryView(QtWidgets.QWidget):
         self._theory = None
         self._stale = 0
 
-    def _caption(self, snap, th) -> str:
+    def _caption(self, snap, th) -> list[list[str]]:
+        """The caption as rows of cells: two rows of two formulas each, then a row of notes if any."""
         if th is None:
-            return "Theory off: no JSD, V(G, D) or D* for this frame."
-        parts = [f"JSD(p_data ‖ p_g) = {th.jsd:.4f} nats (max log 2 = {style.LOG2:.4f})"]
+            return [[QCoreApplication.translate("TheoryView", "Theory off: no JSD, V(G, D) or D* for this frame.")]]
+        jsd = QCoreApplication.translate("TheoryView", "JSD = {0:.4f} nats (max log 2 = {1:.4f})").format(
+            th.jsd, style.LOG2)
         v = th.v_estimate
         if snap.d_prob is None or v is None or not math.isfinite(v):
-            parts.append("V(G, D): n/a (the critic is not a probability)")
+            v_text = QCoreApplication.translate("TheoryView", "V(G, D): n/a (the critic is not a probability)")
         else:
-            parts.append(f"V(G, D) ≈ {v:.4f}")
-        parts.append(f"V(G, D*) = −log 4 + 2 JSD = {th.v_identity:.4f}")
+            v_text = QCoreApplication.translate("TheoryView", "V(G, D) ≈ {0:.4f}").format(v)
+        ident = QCoreApplication.translate("TheoryView", "V(G, D*) = −log 4 + 2 JSD = {0:.4f}").format(th.v_identity)
         h = getattr(th, "bandwidth", None)
-        if h is not None:
-            parts.append(f"KDE bandwidth h = {h:.3g}")
+        kde = QCoreApplication.translate("TheoryView", "KDE bandwidth h = {0:.3g}").format(h) if h is not None else ""
+        rows = [[jsd, v_text], [kde, ident]]
+        notes = []
         if th is not snap.theory:
-            parts.append(f"(theory from iteration {self._theory_iteration})")
+            notes.append(QCoreApplication.translate("TheoryView", "(theory from iteration {0})").format(
+                self._theory_iteration))
         mass = getattr(th, "pg_mass_in_grid", None)
         if mass is not None and math.isfinite(mass) and mass < 0.99:
-            parts.append(f"only {100 * mass:.0f}% of generated samples inside the box")
-        return "   ·   ".join(parts)
+            notes.append(QCoreApplication.translate(
+                "TheoryView", "only {0:.0f}% of generated samples inside the box").format(100 * mass))
+        if notes:
+            rows.append(["   ·   ".join(notes)])
+        return rows
 
     def _set_title(self, plot: pg.PlotItem, text: str) -> None:
-        plot.setTitle(text, size=f"{style.TITLE_PT * self._scale:.0f}pt", color=style.FOREGROUND)
-        # A long title must not widen its panel: the three panels stay the same size (and scale).
-        label = plot.titleLabel
-        hints = getattr(label, "_sizeHint", None)
-        if isinstance(hints, dict):
-            for key in (QtCore.Qt.SizeHint.MinimumSize, QtCore.Qt.SizeHint.PreferredSize):
-                if key in hints:
-                    hints[key] = (0.0, hints[key][1])
-        label.setMinimumWidth(0)
-        label.updateGeometry()
+        s = self._scale
+        plot.setTitle(_tr(text), size=f"{style.TITLE_PT * s:.0f}pt", color=style.FOREGROUND)
+        h = int(round(2.2 * style.TITLE_PT * s))
+        plot.titleLabel.setMaximumHeight(h)
+        plot.layout.setRowFixedHeight(0, h)
 
     def _apply_scale(self) -> None:
         s = self._scale
         titles = (TITLE_CRITIC if self._critic else TITLE_D, TITLE_DSTAR, TITLE_DIFF)
-        for p, t in zip(self.plots, titles, strict=True):
+        for i, (p, t) in enumerate(zip(self.plots, titles, strict=True)):
             style.style_axes(p, s)
             self._set_title(p, t)
+            p.getAxis("left").setWidth(int(round((Y_AXIS if i == 0 else SLIM_AXIS) * s)))
+            p.getAxis("bottom").setHeight(int(round(X_AXIS * s)))
+            p.layout.setContentsMargins(0, 0, 0, 0)
+        for bar in (self.colorbar, self.diff_colorbar):
+            bar.layout.setRowFixedHeight(2, BAR * s)
+            bar.getAxis("bottom").setHeight(None)   # ticks and title: sized by pyqtgraph to the text
+            for side in ("left", "right"):
+                bar.getAxis(side).setWidth(1)
+            bar.layout.setContentsMargins(0, 0, 0, 0)
         self._style_colorbars()
-        self.glw.ci.layout.setHorizontalSpacing(int(14 * s))   # room for the bars' end labels
-        # Equal panel widths: the long D* title would otherwise make its column wider than the others.
-        for p in self.plots:
-            p.setMinimumWidth(120)
-            p.setPreferredWidth(300)
         for note in (self.note_dstar, self.note_diff):
             note.setFont(style.font(s, style.TITLE_PT))
             note.relayout()
         self.caption.setFont(style.font(s))
+        if self._caption_cells:
+            self._caption_cols = self._caption_columns(self._caption_cells)
+            self._caption_rows = _caption_lines(self._caption_cells, self._caption_cols)
+            self.caption.set_cells(self._caption_cells, self._caption_cols)
+        self._deco.clear()
+        self._relayout()
+
+
+def _aspect(grid) -> float:
+    return (grid.xmax - grid.xmin) / (grid.ymax - grid.ymin)
+
+
+def _caption_lines(rows: list[list[str]], cols: int) -> int:
+    return sum(1 if cols == 2 or len(row) == 1 else len([c for c in row if c]) for row in rows)
+
+
+class _Caption(QtWidgets.QGraphicsRectItem):
+    """The numbers under the panels: plain text items in a grid of one or two columns, so each formula
+    stays on its own line and the columns line up. Plain text (no HTML layout): a new set of numbers
+    six times a second costs a few setText calls."""
+
+    def __init__(self):
+        super().__init__()
+        self.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
+        self._font = QtGui.QFont()
+        self._items: list[QtWidgets.QGraphicsSimpleTextItem] = []
+        self._rows: list[list[str]] = []
+        self._cols = 2
+
+    def font(self) -> QtGui.QFont:
+        return self._font
+
+    def setFont(self, font: QtGui.QFont) -> None:
+        self._font = QtGui.QFont(font)
+        for item in self._items:
+            item.setFont(self._font)
+        self.set_cells(self._rows, self._cols)
+
+    def text(self) -> str:
+        return "\n".join("   ".join(c for c in row if c) for row in self._rows)
+
+    def set_cells(self, rows: list[list[str]], cols: int) -> None:
+        self._rows, self._cols = [list(r) for r in rows], cols
+        if cols == 1:
+            rows = [[c] for row in rows for c in row if c]
+        fm = QtGui.QFontMetricsF(self._font)
+        line = fm.lineSpacing()
+        col0 = max((fm.horizontalAdvance(r[0]) for r in rows if len(r) == 2), default=0.0)
+        cells = []
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                cells.append((text, 0.0 if j == 0 else col0 + CAPTION_GAP, i * line))
+        while len(self._items) < len(cells):
+            item = QtWidgets.QGraphicsSimpleTextItem(self)
+            item.setBrush(pg.mkBrush(style.FOREGROUND))
+            item.setFont(self._font)
+            self._items.append(item)
+        width = 0.0
+        for item, (text, x, y) in zip(self._items, cells, strict=False):
+            if item.text() != text:
+                item.setText(text)
+            item.setPos(x, y)
+            item.show()
+            width = max(width, x + fm.horizontalAdvance(text))
+        for item in self._items[len(cells):]:
+            item.hide()
+        self.setRect(QtCore.QRectF(0.0, 0.0, width, len(rows) * line))
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

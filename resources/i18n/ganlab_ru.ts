@@ -1,0 +1,1249 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru" sourcelanguage="en">
+<context>
+    <name>ControlsPanel</name>
+    <message>
+        <source>The data distribution p_data the generator must learn. Drag its mode markers in the field.</source>
+        <translation>Распределение реальных данных p_data, которое должен выучить генератор. Маркеры его мод можно перетаскивать в поле.</translation>
+    </message>
+    <message>
+        <source>Spread (standard deviation) of every mode of p_data. Narrow modes are harder to cover.</source>
+        <translation>Разброс (стандартное отклонение) каждой моды p_data. Узкие моды покрыть труднее.</translation>
+    </message>
+    <message>
+        <source>The pair of losses (L_D, L_G).
+minimax: L_G = log(1 - D(G(z))), formula (9): saturates.
+non-saturating: L_G = -log D(G(z)), formula (7).
+lsgan: least squares.
+wgan-gp: Wasserstein critic with gradient penalty.
+hinge: margin loss.</source>
+        <translation>Пара функций потерь (L_D, L_G).
+minimax: L_G = log(1 - D(G(z))), формула (9): насыщается.
+non-saturating (ненасыщающая): L_G = -log D(G(z)), формула (7).
+lsgan: метод наименьших квадратов.
+wgan-gp: критик Вассерштейна со штрафом на градиент.
+hinge: кусочно-линейная функция потерь с зазором.</translation>
+    </message>
+    <message>
+        <source>Weight of the WGAN-GP gradient penalty (only used by wgan-gp).</source>
+        <translation>Вес штрафа на градиент в WGAN-GP (используется только функцией потерь wgan-gp).</translation>
+    </message>
+    <message>
+        <source>R1 penalty: discourages D&apos;s gradient on real data; stabilises training. 0 = off.</source>
+        <translation>Штраф R1: подавляет градиент D на реальных данных и стабилизирует обучение. 0 — выключен.</translation>
+    </message>
+    <message>
+        <source>Learning rate of the discriminator: how far D moves toward D* each step.</source>
+        <translation>Скорость обучения дискриминатора: насколько D продвигается к D* за один шаг.</translation>
+    </message>
+    <message>
+        <source>Learning rate of the generator: how far G moves each step.</source>
+        <translation>Скорость обучения генератора: насколько G смещается за один шаг.</translation>
+    </message>
+    <message>
+        <source>Optimizer of D (Adam adapts per parameter; SGD is the plain gradient step).</source>
+        <translation>Оптимизатор D (Adam подстраивает шаг для каждого параметра; SGD — обычный шаг градиентного спуска).</translation>
+    </message>
+    <message>
+        <source>Optimizer of G.</source>
+        <translation>Оптимизатор G.</translation>
+    </message>
+    <message>
+        <source>Adam momentum of D. 0.5 is the usual GAN choice; 0 for WGAN-GP.</source>
+        <translation>Момент Adam для D. Обычно для GAN берут 0,5; для WGAN-GP — 0.</translation>
+    </message>
+    <message>
+        <source>Adam momentum of G.</source>
+        <translation>Момент Adam для G.</translation>
+    </message>
+    <message>
+        <source>k: discriminator steps per iteration (Algorithm 1 of the GAN paper). More k brings D closer to D*.</source>
+        <translation>k: число шагов дискриминатора за итерацию (алгоритм 1 статьи о GAN). Чем больше k, тем ближе D к D*.</translation>
+    </message>
+    <message>
+        <source>Generator steps per iteration.</source>
+        <translation>Число шагов генератора за итерацию.</translation>
+    </message>
+    <message>
+        <source>Hidden layers of D. Changing it builds new networks (reset).</source>
+        <translation>Число скрытых слоёв D. Изменение создаёт новые сети (сброс).</translation>
+    </message>
+    <message>
+        <source>Units per hidden layer of D. Changing it builds new networks (reset).</source>
+        <translation>Число нейронов в скрытом слое D. Изменение создаёт новые сети (сброс).</translation>
+    </message>
+    <message>
+        <source>Non-linearity of D&apos;s hidden layers (reset).</source>
+        <translation>Нелинейность скрытых слоёв D (сброс).</translation>
+    </message>
+    <message>
+        <source>Hidden layers of G (reset).</source>
+        <translation>Число скрытых слоёв G (сброс).</translation>
+    </message>
+    <message>
+        <source>Units per hidden layer of G (reset).</source>
+        <translation>Число нейронов в скрытом слое G (сброс).</translation>
+    </message>
+    <message>
+        <source>Non-linearity of G&apos;s hidden layers (reset).</source>
+        <translation>Нелинейность скрытых слоёв G (сброс).</translation>
+    </message>
+    <message>
+        <source>Dimension of the noise z ~ p_z fed to G. 1 or 2 lets you see G&apos;s manifold (reset).</source>
+        <translation>Размерность шума (латентного вектора) z ~ p_z на входе G. При 1 или 2 видно многообразие генератора (сброс).</translation>
+    </message>
+    <message>
+        <source>p_z: standard normal or uniform on [-1, 1]. Applies at once.</source>
+        <translation>p_z: стандартное нормальное или равномерное на [-1, 1]. Действует сразу.</translation>
+    </message>
+    <message>
+        <source>Real and generated samples per step (the minibatch m of Algorithm 1).</source>
+        <translation>Число реальных и сгенерированных точек за шаг (минибатч m из алгоритма 1).</translation>
+    </message>
+    <message>
+        <source>Random seed used at the next reset: the same seed and settings give the same run.</source>
+        <translation>Зерно генератора случайных чисел для следующего сброса: одно и то же зерно и настройки дают один и тот же запуск.</translation>
+    </message>
+    <message>
+        <source>Where training runs: auto uses a CUDA GPU when there is one (reset).</source>
+        <translation>Где идёт обучение: auto выбирает GPU с CUDA, если он есть (сброс).</translation>
+    </message>
+    <message>
+        <source>Generated and real points drawn in the field and used for p_g, JSD and coverage.</source>
+        <translation>Сгенерированные и реальные точки, которые рисуются в поле и по которым оцениваются p_g, JSD и покрытие мод.</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Целевое распределение</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>Шаблон</translation>
+    </message>
+    <message>
+        <source>Mode std</source>
+        <translation>σ моды</translation>
+    </message>
+    <message>
+        <source>Load points from CSV…</source>
+        <translation>Загрузить точки из CSV…</translation>
+    </message>
+    <message>
+        <source>Make the target a mixture of small Gaussians at the x,y rows of a CSV file.</source>
+        <translation>Сделать целевым распределением смесь узких гауссиан в точках x,y из строк CSV-файла.</translation>
+    </message>
+    <message>
+        <source>Drag a mode; double-click adds one; right-click removes or resizes; wheel over a mode changes its spread.</source>
+        <translation>Перетащите моду; двойной щелчок добавляет моду; правый щелчок удаляет её или меняет размер; колесо над модой меняет её разброс.</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Функция потерь</translation>
+    </message>
+    <message>
+        <source>GP λ</source>
+        <translation>GP λ</translation>
+    </message>
+    <message>
+        <source>R1 γ</source>
+        <translation>R1 γ</translation>
+    </message>
+    <message>
+        <source>Discriminator</source>
+        <translation>Дискриминатор</translation>
+    </message>
+    <message>
+        <source>Generator</source>
+        <translation>Генератор</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Скорость обучения</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>Оптимизатор</translation>
+    </message>
+    <message>
+        <source>Adam β1</source>
+        <translation>β1 (Adam)</translation>
+    </message>
+    <message>
+        <source>Steps per iteration</source>
+        <translation>Шагов за итерацию</translation>
+    </message>
+    <message>
+        <source>Hidden layers</source>
+        <translation>Скрытых слоёв</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Нейронов в слое</translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation>Функция активации</translation>
+    </message>
+    <message>
+        <source>Noise dim</source>
+        <translation>Размерность шума</translation>
+    </message>
+    <message>
+        <source>Noise p_z</source>
+        <translation>Шум p_z</translation>
+    </message>
+    <message>
+        <source>Freeze (no updates)</source>
+        <translation>Заморозить (без обновлений)</translation>
+    </message>
+    <message>
+        <source>Stop updating this network. Freeze G and train D to watch D approach D* and V(G, D) approach -log 4 + 2 JSD.</source>
+        <translation>Перестать обновлять эту сеть. Заморозьте G и обучайте D: D приближается к оптимальному дискриминатору D*, а функция ценности V(G, D) — к -log 4 + 2 JSD.</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Обучение</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>Размер минибатча</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Зерно (seed)</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Устройство</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>Отображение</translation>
+    </message>
+    <message>
+        <source>Samples shown</source>
+        <translation>Показано точек</translation>
+    </message>
+    <message>
+        <source>D(x) heatmap</source>
+        <translation>Тепловая карта D(x)</translation>
+    </message>
+    <message>
+        <source>Colour the field by the discriminator&apos;s D(x).</source>
+        <translation>Раскрасить поле по выходу дискриминатора D(x).</translation>
+    </message>
+    <message>
+        <source>Real samples</source>
+        <translation>Реальные данные</translation>
+    </message>
+    <message>
+        <source>Points drawn from p_data.</source>
+        <translation>Точки, выбранные из p_data.</translation>
+    </message>
+    <message>
+        <source>Generated samples</source>
+        <translation>Сгенерированные данные</translation>
+    </message>
+    <message>
+        <source>Points G(z) for a fixed batch of noise z.</source>
+        <translation>Точки G(z) для фиксированного набора шума z.</translation>
+    </message>
+    <message>
+        <source>Generator gradients</source>
+        <translation>Градиенты генератора</translation>
+    </message>
+    <message>
+        <source>Arrows: the direction the generator&apos;s loss pushes each generated point (-dL_G/dx).</source>
+        <translation>Стрелки: куда функция потерь генератора толкает каждую сгенерированную точку (-dL_G/dx).</translation>
+    </message>
+    <message>
+        <source>Generator manifold</source>
+        <translation>Многообразие генератора</translation>
+    </message>
+    <message>
+        <source>The noise grid mapped through G (noise dim 1 or 2): how G folds the noise space.</source>
+        <translation>Сетка в пространстве шума, отображённая генератором G (размерность шума 1 или 2): как G сворачивает пространство шума.</translation>
+    </message>
+    <message>
+        <source>Allowed: {0:g} … {1:g}</source>
+        <translation>Допустимо: {0:g} … {1:g}</translation>
+    </message>
+    <message>
+        <source>preset</source>
+        <translation>как в шаблоне</translation>
+    </message>
+</context>
+<context>
+    <name>CurvesView</name>
+    <message>
+        <source>The discriminator&apos;s and the generator&apos;s losses per iteration. For minimax and non-saturating losses L_D = log 4 at the equilibrium D = 1/2.</source>
+        <translation>Функции потерь дискриминатора и генератора на каждой итерации. Для минимаксной и ненасыщающей функций потерь в равновесии D = 1/2 L_D = log 4.</translation>
+    </message>
+    <message>
+        <source>Jensen-Shannon divergence between p_data and p_g (KDE on the grid), in nats: 0 when p_g = p_data, at most log 2.</source>
+        <translation>Расхождение Йенсена–Шеннона между p_data и p_g (ядерная оценка плотности на сетке), в натах: 0 при p_g = p_data, не больше log 2.</translation>
+    </message>
+    <message>
+        <source>V(G, D) for the trained D (solid) against its value at the optimal D*, -log 4 + 2 JSD (dashed; Goodfellow et al. 2014, Theorem 1). They meet when D is optimal for the current G.</source>
+        <translation>Функция ценности V(G, D) для обучаемого D (сплошная) и её значение при оптимальном дискриминаторе D*, -log 4 + 2 JSD (пунктир; Goodfellow et al. 2014, теорема 1). Линии сходятся, когда D оптимален для текущего G.</translation>
+    </message>
+    <message>
+        <source>Share of the target&apos;s modes with generated samples near them (mode collapse drops it), and the share of generated samples within 3 std of some mode.</source>
+        <translation>Доля мод целевого распределения, рядом с которыми есть сгенерированные точки (при модальном коллапсе она падает), и доля сгенерированных точек в пределах 3σ от какой-либо моды.</translation>
+    </message>
+    <message>
+        <source>KL(p_data || p_g) grows when modes are missed (mode dropping); KL(p_g || p_data) grows when samples fall where there is no data. JSD mixes both. Log scale, nats.</source>
+        <translation>KL(p_data || p_g) растёт, когда моды пропущены (выпадение мод); KL(p_g || p_data) растёт, когда точки попадают туда, где нет данных. JSD сочетает оба. Логарифмическая шкала, наты.</translation>
+    </message>
+    <message>
+        <source>Norm of the generator&apos;s gradient (log scale): it vanishes when D is too good with the minimax loss.</source>
+        <translation>Норма градиента генератора (логарифмическая шкала): при минимаксной функции потерь и слишком сильном D градиенты исчезают.</translation>
+    </message>
+    <message>
+        <source>modes captured</source>
+        <translation>покрыто мод</translation>
+    </message>
+    <message>
+        <source>0: p_g = p_data</source>
+        <translation>0: p_g = p_data</translation>
+    </message>
+    <message>
+        <source>log 2 = max</source>
+        <translation>log 2 = максимум</translation>
+    </message>
+    <message>
+        <source>−log 4 = equilibrium</source>
+        <translation>−log 4 = равновесие</translation>
+    </message>
+    <message>
+        <source>log 4 = equilibrium</source>
+        <translation>log 4 = равновесие</translation>
+    </message>
+    <message>
+        <source>all modes</source>
+        <translation>все моды</translation>
+    </message>
+    <message>
+        <source>losses</source>
+        <translation>функции потерь</translation>
+    </message>
+    <message>
+        <source>JSD(p_data ‖ p_g), nats</source>
+        <translation>JSD(p_data ‖ p_g), наты</translation>
+    </message>
+    <message>
+        <source>high-quality samples</source>
+        <translation>качественные точки</translation>
+    </message>
+    <message>
+        <source>quality</source>
+        <translation>качество</translation>
+    </message>
+    <message>
+        <source>generator gradient norm ‖∇θ_G L_G‖</source>
+        <translation>норма градиента генератора ‖∇θ_G L_G‖</translation>
+    </message>
+    <message>
+        <source>modes {0}</source>
+        <translation>моды {0}</translation>
+    </message>
+    <message>
+        <source>modes</source>
+        <translation>моды</translation>
+    </message>
+    <message>
+        <source>modes captured {0}/{1}</source>
+        <translation>покрыто мод {0}/{1}</translation>
+    </message>
+</context>
+<context>
+    <name>DivergenceBanner</name>
+    <message>
+        <source>Reset</source>
+        <translation>Сброс</translation>
+    </message>
+    <message>
+        <source>Lower learning rates ÷10 and reset</source>
+        <translation>Уменьшить скорости обучения в 10 раз и сбросить</translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <source>field view</source>
+        <translation>поле</translation>
+    </message>
+    <message>
+        <source>theory view</source>
+        <translation>теоретический вид</translation>
+    </message>
+    <message>
+        <source>curves</source>
+        <translation>графики</translation>
+    </message>
+    <message>
+        <source>window</source>
+        <translation>окно</translation>
+    </message>
+    <message>
+        <source>unknown view &apos;{0}&apos;</source>
+        <translation>неизвестный вид «{0}»</translation>
+    </message>
+    <message>
+        <source>Could not export to {0}: {1}</source>
+        <translation>Не удалось экспортировать в {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Exported the {0} to {1} ({2} × {3} px)</source>
+        <translation>Экспортировано ({0}) в {1} ({2} × {3} пикс.)</translation>
+    </message>
+    <message>
+        <source>Exported the {0} to {1}</source>
+        <translation>Экспортировано ({0}) в {1}</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet: no training state</source>
+        <translation>Пока нечего экспортировать: обучение ещё не началось</translation>
+    </message>
+    <message>
+        <source>Exported {0} rows of curve data to {1}</source>
+        <translation>Данные графиков экспортированы в {1} (строк: {0})</translation>
+    </message>
+    <message>
+        <source>scale must be between 0.1 and 8</source>
+        <translation>масштаб должен быть от 0,1 до 8</translation>
+    </message>
+    <message>
+        <source>could not encode the PNG image</source>
+        <translation>не удалось закодировать изображение PNG</translation>
+    </message>
+    <message>
+        <source>could not start the SVG painter</source>
+        <translation>не удалось начать рисование SVG</translation>
+    </message>
+    <message>
+        <source>the folder does not exist</source>
+        <translation>папка не существует</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>доступ запрещён</translation>
+    </message>
+    <message>
+        <source>the disk is read-only</source>
+        <translation>диск доступен только для чтения</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>диск заполнен</translation>
+    </message>
+    <message>
+        <source>the disk quota is exceeded</source>
+        <translation>превышена дисковая квота</translation>
+    </message>
+    <message>
+        <source>that is a folder</source>
+        <translation>это папка</translation>
+    </message>
+    <message>
+        <source>record to a .gif or .mp4 file (got &apos;{0}&apos;)</source>
+        <translation>записывать можно только в файл .gif или .mp4 (получено «{0}»)</translation>
+    </message>
+    <message>
+        <source>recording needs the imageio package: pip install &apos;ganlab[record]&apos;</source>
+        <translation>для записи нужен пакет imageio: pip install &apos;ganlab[record]&apos;</translation>
+    </message>
+    <message>
+        <source>MP4 needs the imageio-ffmpeg package (pip install imageio-ffmpeg); GIF works without it</source>
+        <translation>для MP4 нужен пакет imageio-ffmpeg (pip install imageio-ffmpeg); GIF работает и без него</translation>
+    </message>
+    <message>
+        <source>GIF needs the pillow package: pip install pillow</source>
+        <translation>для GIF нужен пакет pillow: pip install pillow</translation>
+    </message>
+    <message>
+        <source>cannot record to {0}: the folder does not exist</source>
+        <translation>невозможно записать в {0}: папка не существует</translation>
+    </message>
+    <message>
+        <source>cannot record to {0}: {1}</source>
+        <translation>невозможно записать в {0}: {1}</translation>
+    </message>
+    <message>
+        <source>the recording is already closed</source>
+        <translation>запись уже закрыта</translation>
+    </message>
+    <message>
+        <source>no frames were recorded</source>
+        <translation>не записано ни одного кадра</translation>
+    </message>
+    <message>
+        <source>cannot write {0}: {1}</source>
+        <translation>невозможно записать {0}: {1}</translation>
+    </message>
+    <message>
+        <source>a video frame must be an (h, w, 3) uint8 array</source>
+        <translation>кадр видео должен быть массивом uint8 формы (h, w, 3)</translation>
+    </message>
+</context>
+<context>
+    <name>Exporter</name>
+    <message>
+        <source>&amp;Export</source>
+        <translation>&amp;Экспорт</translation>
+    </message>
+    <message>
+        <source>&amp;Field view as PNG…</source>
+        <translation>&amp;Поле в PNG…</translation>
+    </message>
+    <message>
+        <source>&amp;Theory view as PNG…</source>
+        <translation>&amp;Теоретический вид в PNG…</translation>
+    </message>
+    <message>
+        <source>&amp;Curves as PNG…</source>
+        <translation>&amp;Графики в PNG…</translation>
+    </message>
+    <message>
+        <source>&amp;Window as PNG…</source>
+        <translation>&amp;Окно целиком в PNG…</translation>
+    </message>
+    <message>
+        <source>Field view as SVG…</source>
+        <translation>Поле в SVG…</translation>
+    </message>
+    <message>
+        <source>Theory view as SVG…</source>
+        <translation>Теоретический вид в SVG…</translation>
+    </message>
+    <message>
+        <source>Curves as SVG…</source>
+        <translation>Графики в SVG…</translation>
+    </message>
+    <message>
+        <source>Window as SVG…</source>
+        <translation>Окно целиком в SVG…</translation>
+    </message>
+    <message>
+        <source>Save a picture for slides, at the PNG scale chosen below</source>
+        <translation>Сохранить картинку для слайдов в масштабе PNG, выбранном ниже</translation>
+    </message>
+    <message>
+        <source>Save a vector picture for lecture notes (scales without blur)</source>
+        <translation>Сохранить векторную картинку для конспекта лекции (масштабируется без размытия)</translation>
+    </message>
+    <message>
+        <source>Curves &amp;data as CSV…</source>
+        <translation>&amp;Данные графиков в CSV…</translation>
+    </message>
+    <message>
+        <source>Every curve&apos;s values: losses per iteration, JSD, V and coverage per refresh</source>
+        <translation>Значения всех графиков: функции потерь на каждой итерации, JSD, V и покрытие мод при каждом обновлении</translation>
+    </message>
+    <message>
+        <source>PNG &amp;scale</source>
+        <translation>&amp;Масштаб PNG</translation>
+    </message>
+    <message>
+        <source>{0}x</source>
+        <translation>{0}×</translation>
+    </message>
+    <message>
+        <source>PNG exports at {0} times the size on screen</source>
+        <translation>Экспорт PNG в {0} раз(а) крупнее, чем на экране</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>Изображение PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG vector image (*.svg)</source>
+        <translation>Векторное изображение SVG (*.svg)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>Таблица CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Экспорт</translation>
+    </message>
+</context>
+<context>
+    <name>FieldView</name>
+    <message>
+        <source>likely generated  ←  D(x)  →  likely real</source>
+        <translation>скорее сгенерированные  ←  D(x)  →  скорее реальные</translation>
+    </message>
+    <message>
+        <source>generated  ←  D(x)  →  real</source>
+        <translation>сгенерированные  ←  D(x)  →  реальные</translation>
+    </message>
+    <message>
+        <source>fake ← D → real</source>
+        <translation>ложные ← D → реальные</translation>
+    </message>
+    <message>
+        <source>generated-like  ←  critic score  →  real-like</source>
+        <translation>как сгенерированные  ←  оценка критика  →  как реальные</translation>
+    </message>
+    <message>
+        <source>generated  ←  critic  →  real</source>
+        <translation>сгенерированные  ←  критик  →  реальные</translation>
+    </message>
+    <message>
+        <source>fake ← critic → real</source>
+        <translation>ложные ← критик → реальные</translation>
+    </message>
+    <message>
+        <source>Mode centre of p_data: drag to move it, wheel or right-click to change its std, right-click to remove it. Double-click empty space to add a mode.</source>
+        <translation>Центр моды p_data: перетащите, чтобы сдвинуть; колесо или правый щелчок меняют её σ, правый щелчок — удаляет. Двойной щелчок по пустому месту добавляет моду.</translation>
+    </message>
+    <message>
+        <source>D(x): the discriminator&apos;s probability that x is a real sample: purple = likely real, green = likely generated. 0.5 (white) means it cannot tell, which is where training should end.</source>
+        <translation>D(x): вероятность, которую дискриминатор присваивает тому, что x — реальные данные: фиолетовый — скорее реальные, зелёный — скорее сгенерированные. 0,5 (белый) — не может различить; к этому обучение и должно прийти.</translation>
+    </message>
+    <message>
+        <source>Remove mode</source>
+        <translation>Удалить моду</translation>
+    </message>
+    <message>
+        <source>Wider (std x 1.25)</source>
+        <translation>Шире (σ × 1,25)</translation>
+    </message>
+    <message>
+        <source>Narrower (std / 1.25)</source>
+        <translation>Уже (σ / 1,25)</translation>
+    </message>
+    <message>
+        <source>mode {0}  ({1:.3f}, {2:.3f})  std {3:.3g}</source>
+        <translation>мода {0}  ({1:.3f}, {2:.3f})  σ {3:.3g}</translation>
+    </message>
+    <message>
+        <source>generated  ({0:.3f}, {1:.3f})</source>
+        <translation>сгенерированная  ({0:.3f}, {1:.3f})</translation>
+    </message>
+    <message>
+        <source>real  ({0:.3f}, {1:.3f})</source>
+        <translation>реальная  ({0:.3f}, {1:.3f})</translation>
+    </message>
+    <message>
+        <source>  critic = {0:.3g}</source>
+        <translation>  критик = {0:.3g}</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>&amp;Language / Язык</source>
+        <translation>&amp;Язык / Language</translation>
+    </message>
+    <message>
+        <source>Language: {0}</source>
+        <translation>Язык интерфейса: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>LessonController</name>
+    <message>
+        <source>Lesson</source>
+        <translation>Урок</translation>
+    </message>
+    <message>
+        <source>Show the lesson panel</source>
+        <translation>Показать панель урока</translation>
+    </message>
+    <message>
+        <source>Could not open the lesson: </source>
+        <translation>Не удалось открыть урок: </translation>
+    </message>
+    <message>
+        <source>Loading PyTorch…</source>
+        <translation>Загрузка PyTorch…</translation>
+    </message>
+    <message>
+        <source>Lesson {0}: {1} (seed {2}). Press Start.</source>
+        <translation>Урок {0}: {1} (зерно {2}). Нажмите «Начать».</translation>
+    </message>
+    <message>
+        <source>Lessons could not be loaded: </source>
+        <translation>Не удалось загрузить уроки: </translation>
+    </message>
+</context>
+<context>
+    <name>LessonPanel</name>
+    <message>
+        <source>Start</source>
+        <translation>Начать</translation>
+    </message>
+    <message>
+        <source>Train with the lesson&apos;s settings (the same as Play)</source>
+        <translation>Обучать с настройками урока (то же, что «Пуск»)</translation>
+    </message>
+    <message>
+        <source>Restart lesson</source>
+        <translation>Начать урок заново</translation>
+    </message>
+    <message>
+        <source>Set the lesson up again: its settings, its seed, new networks</source>
+        <translation>Заново подготовить урок: его настройки, его зерно, новые сети</translation>
+    </message>
+    <message>
+        <source>Choose a lesson from the **Lessons** menu.</source>
+        <translation>Выберите урок в меню **Уроки**.</translation>
+    </message>
+    <message>
+        <source>seed {0}</source>
+        <translation>зерно {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Unexpected error (the app keeps running): {0}: {1}</source>
+        <translation>Непредвиденная ошибка (приложение продолжает работу): {0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Full speed</source>
+        <translation>Максимальная скорость</translation>
+    </message>
+    <message>
+        <source>300 it/s</source>
+        <translation>300 итер./с</translation>
+    </message>
+    <message>
+        <source>30 it/s</source>
+        <translation>30 итер./с</translation>
+    </message>
+    <message>
+        <source>5 it/s (explain)</source>
+        <translation>5 итер./с (для объяснения)</translation>
+    </message>
+    <message>
+        <source>1 it/s (slow)</source>
+        <translation>1 итер./с (медленно)</translation>
+    </message>
+    <message>
+        <source>Loading PyTorch…</source>
+        <translation>Загрузка PyTorch…</translation>
+    </message>
+    <message>
+        <source>Controls</source>
+        <translation>Параметры</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>Управление обучением</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Пуск</translation>
+    </message>
+    <message>
+        <source>Train continuously / pause</source>
+        <translation>Непрерывное обучение / пауза</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Шаг</translation>
+    </message>
+    <message>
+        <source>One iteration: k_D discriminator steps, then k_G generator steps</source>
+        <translation>Одна итерация: k_D шагов дискриминатора, затем k_G шагов генератора</translation>
+    </message>
+    <message>
+        <source>D step</source>
+        <translation>Шаг D</translation>
+    </message>
+    <message>
+        <source>One discriminator step alone</source>
+        <translation>Только один шаг дискриминатора</translation>
+    </message>
+    <message>
+        <source>G step</source>
+        <translation>Шаг G</translation>
+    </message>
+    <message>
+        <source>One generator step alone</source>
+        <translation>Только один шаг генератора</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>Сброс</translation>
+    </message>
+    <message>
+        <source>New networks from the seed; clears the curves</source>
+        <translation>Новые сети из зерна; графики очищаются</translation>
+    </message>
+    <message>
+        <source> Speed </source>
+        <translation> Скорость </translation>
+    </message>
+    <message>
+        <source>Cap on iterations per second; the slow settings are for explaining single steps while they happen.</source>
+        <translation>Ограничение числа итераций в секунду; медленные режимы нужны, чтобы объяснять отдельные шаги по ходу обучения.</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Вид</translation>
+    </message>
+    <message>
+        <source>&amp;Training</source>
+        <translation>&amp;Обучение</translation>
+    </message>
+    <message>
+        <source>&amp;Lessons</source>
+        <translation>&amp;Уроки</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>В&amp;ыход</translation>
+    </message>
+    <message>
+        <source>Points CSV</source>
+        <translation>Точки из CSV</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv *.txt)</source>
+        <translation>CSV (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <source>Could not load points: </source>
+        <translation>Не удалось загрузить точки: </translation>
+    </message>
+    <message>
+        <source>Training paused: diverged</source>
+        <translation>Обучение приостановлено: расходимость</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <source>New networks built for the new architecture: training restarted from iteration 0</source>
+        <translation>Для новой архитектуры созданы новые сети: обучение начато заново с итерации 0</translation>
+    </message>
+    <message>
+        <source>iteration {0:,}   {1:,.0f} it/s   {2:.0f} fps   device {3}   seed {4}</source>
+        <translation>итерация {0:,}   {1:,.0f} итер./с   {2:.0f} кадр./с   устройство {3}   зерно {4}</translation>
+    </message>
+    <message>
+        <source>frozen: {0}</source>
+        <translation>заморожены: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Presenter</name>
+    <message>
+        <source>&amp;Presenter mode</source>
+        <translation>&amp;Режим презентации</translation>
+    </message>
+    <message>
+        <source>Full screen, larger text, thicker lines and markers, for a projector (F11; Esc leaves)</source>
+        <translation>Полный экран, крупный текст, толстые линии и маркеры — для проектора (F11; выход — Esc)</translation>
+    </message>
+    <message>
+        <source>Leave presenter mode</source>
+        <translation>Выйти из режима презентации</translation>
+    </message>
+    <message>
+        <source>&amp;Controls panel</source>
+        <translation>Панель &amp;параметров</translation>
+    </message>
+    <message>
+        <source>Show or hide the controls dock (F9)</source>
+        <translation>Показать или скрыть панель параметров (F9)</translation>
+    </message>
+</context>
+<context>
+    <name>Recorder</name>
+    <message>
+        <source>Recording: {0} to stop</source>
+        <translation>Идёт запись: {0} — остановить</translation>
+    </message>
+    <message>
+        <source>&amp;Record field view…</source>
+        <translation>&amp;Записать поле…</translation>
+    </message>
+    <message>
+        <source>Record &amp;whole window…</source>
+        <translation>Записать &amp;окно целиком…</translation>
+    </message>
+    <message>
+        <source>S&amp;top recording</source>
+        <translation>&amp;Остановить запись</translation>
+    </message>
+    <message>
+        <source>Record the field view to an animated GIF or an MP4 video while training runs ({0})</source>
+        <translation>Записывать поле в анимированный GIF или видео MP4 во время обучения ({0})</translation>
+    </message>
+    <message>
+        <source>Record the whole window (controls, views and curves) to a GIF or MP4</source>
+        <translation>Записывать окно целиком (параметры, виды и графики) в GIF или MP4</translation>
+    </message>
+    <message>
+        <source>Stop and write the recording ({0})</source>
+        <translation>Остановить и сохранить запись ({0})</translation>
+    </message>
+    <message>
+        <source>Already recording to {0}</source>
+        <translation>Уже идёт запись в {0}</translation>
+    </message>
+    <message>
+        <source>Cannot record: {0}</source>
+        <translation>Невозможно записать: {0}</translation>
+    </message>
+    <message>
+        <source>Recording the {0} to {1}</source>
+        <translation>Идёт запись ({0}) в {1}</translation>
+    </message>
+    <message>
+        <source>field view</source>
+        <translation>поле</translation>
+    </message>
+    <message>
+        <source>whole window</source>
+        <translation>окно целиком</translation>
+    </message>
+    <message>
+        <source>Recording not saved: {0}</source>
+        <translation>Запись не сохранена: {0}</translation>
+    </message>
+    <message>
+        <source> ({0} frames skipped: the encoder was busy)</source>
+        <translation> (пропущено кадров: {0}, кодировщик был занят)</translation>
+    </message>
+    <message>
+        <source>Recorded {0} frames to {1}</source>
+        <translation>Запись сохранена в {1} (кадров: {0})</translation>
+    </message>
+    <message>
+        <source>Recording stopped, nothing saved: {0}</source>
+        <translation>Запись остановлена, ничего не сохранено: {0}</translation>
+    </message>
+    <message>
+        <source>Recording stopped at its limit of {0} frames and saved to {1}</source>
+        <translation>Запись остановлена на пределе в {0} кадров и сохранена в {1}</translation>
+    </message>
+    <message>
+        <source>Animated GIF (*.gif)</source>
+        <translation>Анимированный GIF (*.gif)</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>Видео MP4 (*.mp4)</translation>
+    </message>
+    <message>
+        <source>Record to</source>
+        <translation>Записать в</translation>
+    </message>
+    <message>
+        <source>● REC {0} frames  {1:.0f} s</source>
+        <translation>● ЗАПИСЬ: кадров {0}  {1:.0f} с</translation>
+    </message>
+</context>
+<context>
+    <name>SessionController</name>
+    <message>
+        <source>&amp;Open session…</source>
+        <translation>&amp;Открыть сеанс…</translation>
+    </message>
+    <message>
+        <source>Continue a saved session: settings, target, both networks, optimizers, curves and iteration</source>
+        <translation>Продолжить сохранённый сеанс: настройки, целевое распределение, обе сети, оптимизаторы, графики и номер итерации</translation>
+    </message>
+    <message>
+        <source>&amp;Save session…</source>
+        <translation>&amp;Сохранить сеанс…</translation>
+    </message>
+    <message>
+        <source>Save everything needed to continue this run exactly, in one file</source>
+        <translation>Сохранить в один файл всё, что нужно, чтобы в точности продолжить этот запуск</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>&amp;Недавние сеансы</translation>
+    </message>
+    <message>
+        <source>(no recent sessions)</source>
+        <translation>(недавних сеансов нет)</translation>
+    </message>
+    <message>
+        <source>Clear list</source>
+        <translation>Очистить список</translation>
+    </message>
+    <message>
+        <source>Training is still starting; try again in a moment.</source>
+        <translation>Обучение ещё запускается; попробуйте через мгновение.</translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>Сохранить сеанс</translation>
+    </message>
+    <message>
+        <source>ganlab sessions (*.ganlab);;All files (*)</source>
+        <translation>Сеансы ganlab (*.ganlab);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Saving session to {0}…</source>
+        <translation>Сохранение сеанса в {0}…</translation>
+    </message>
+    <message>
+        <source>Could not save session {0}: {1}</source>
+        <translation>Не удалось сохранить сеанс {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Session saved: {0}</source>
+        <translation>Сеанс сохранён: {0}</translation>
+    </message>
+    <message>
+        <source>Open session</source>
+        <translation>Открыть сеанс</translation>
+    </message>
+    <message>
+        <source>Could not open session {0}: {1}</source>
+        <translation>Не удалось открыть сеанс {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Could not open session {0}: {1}: {2}</source>
+        <translation>Не удалось открыть сеанс {0}: {1}: {2}</translation>
+    </message>
+    <message>
+        <source>Loading session {0}…</source>
+        <translation>Загрузка сеанса {0}…</translation>
+    </message>
+    <message>
+        <source>Session loaded: {0}, iteration {1:,} (paused)</source>
+        <translation>Сеанс загружен: {0}, итерация {1:,} (на паузе)</translation>
+    </message>
+    <message>
+        <source>The last settings could not be restored: {0}</source>
+        <translation>Не удалось восстановить последние настройки: {0}</translation>
+    </message>
+    <message>
+        <source>Last settings restored with the default target: {0}</source>
+        <translation>Последние настройки восстановлены с целевым распределением по умолчанию: {0}</translation>
+    </message>
+    <message>
+        <source>ganlab</source>
+        <translation>ganlab</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Drag a mode marker</source>
+        <translation>Перетащить маркер моды</translation>
+    </message>
+    <message>
+        <source>move that mode of p_data; training keeps running</source>
+        <translation>сдвинуть эту моду p_data; обучение продолжается</translation>
+    </message>
+    <message>
+        <source>Double-click empty space</source>
+        <translation>Двойной щелчок по пустому месту</translation>
+    </message>
+    <message>
+        <source>add a mode there</source>
+        <translation>добавить там моду</translation>
+    </message>
+    <message>
+        <source>Right-click a mode marker</source>
+        <translation>Правый щелчок по маркеру моды</translation>
+    </message>
+    <message>
+        <source>menu: remove the mode, make it wider or narrower</source>
+        <translation>меню: удалить моду, сделать её шире или уже</translation>
+    </message>
+    <message>
+        <source>Wheel over a mode marker</source>
+        <translation>Колесо над маркером моды</translation>
+    </message>
+    <message>
+        <source>change that mode&apos;s spread (std)</source>
+        <translation>изменить разброс этой моды (σ)</translation>
+    </message>
+    <message>
+        <source>Hover</source>
+        <translation>Наведение мыши</translation>
+    </message>
+    <message>
+        <source>coordinates, D(x), the point or mode under the mouse</source>
+        <translation>координаты, D(x), точка или мода под курсором</translation>
+    </message>
+    <message>
+        <source>Wheel / drag elsewhere</source>
+        <translation>Колесо / перетаскивание в другом месте</translation>
+    </message>
+    <message>
+        <source>zoom / pan the plot (right-click: view menu)</source>
+        <translation>масштаб / сдвиг графика (правый щелчок: меню вида)</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Окно</translation>
+    </message>
+    <message>
+        <source>Mouse, in the field</source>
+        <translation>Мышь в поле</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Клавиши</translation>
+    </message>
+    <message>
+        <source>Press any key or click to close</source>
+        <translation>Нажмите любую клавишу или щёлкните, чтобы закрыть</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Клавиши</translation>
+    </message>
+    <message>
+        <source>Show every key and mouse gesture (? or F1; any key closes)</source>
+        <translation>Показать все клавиши и действия мышью (? или F1; закрывается любой клавишей)</translation>
+    </message>
+</context>
+<context>
+    <name>TheoryView</name>
+    <message>
+        <source>likely generated  ←  D(x), D*(x)  →  likely real</source>
+        <translation>скорее сгенерированные  ←  D(x), D*(x)  →  скорее реальные</translation>
+    </message>
+    <message>
+        <source>generated  ←  D, D*  →  real</source>
+        <translation>сгенерированные  ←  D, D*  →  реальные</translation>
+    </message>
+    <message>
+        <source>fake ← D, D* → real</source>
+        <translation>ложные ← D, D* → реальные</translation>
+    </message>
+    <message>
+        <source>generated-like  ←  critic score  →  real-like</source>
+        <translation>как сгенерированные  ←  оценка критика  →  как реальные</translation>
+    </message>
+    <message>
+        <source>generated  ←  critic  →  real</source>
+        <translation>сгенерированные  ←  критик  →  реальные</translation>
+    </message>
+    <message>
+        <source>fake ← critic → real</source>
+        <translation>ложные ← критик → реальные</translation>
+    </message>
+    <message>
+        <source>D below D*  ←  D − D*  →  D above D*</source>
+        <translation>D ниже D*  ←  D − D*  →  D выше D*</translation>
+    </message>
+    <message>
+        <source>D &lt; D*  ←  →  D &gt; D*</source>
+        <translation>D &lt; D*  ←  →  D &gt; D*</translation>
+    </message>
+    <message>
+        <source>D − D*</source>
+        <translation>D − D*</translation>
+    </message>
+    <message>
+        <source>critic (scaled)</source>
+        <translation>критик (в масштабе)</translation>
+    </message>
+    <message>
+        <source>D(x): the trained discriminator&apos;s probability that x is real (the field&apos;s heatmap, at the same scale).</source>
+        <translation>D(x): вероятность, которую обучаемый дискриминатор присваивает тому, что x реален (тепловая карта поля в том же масштабе).</translation>
+    </message>
+    <message>
+        <source>The critic&apos;s score, scaled symmetrically to ±max (a wgan-gp or hinge critic is not a probability).</source>
+        <translation>Оценка критика, симметрично отмасштабированная к ±max (критик wgan-gp или hinge — не вероятность).</translation>
+    </message>
+    <message>
+        <source>D*(x) = p_data(x) / (p_data(x) + p_g(x)): the optimal discriminator for the current generator (Goodfellow et al. 2014, Proposition 1). Grey: neither distribution has mass there.</source>
+        <translation>D*(x) = p_data(x) / (p_data(x) + p_g(x)): оптимальный дискриминатор для текущего генератора (Goodfellow et al. 2014, утверждение 1). Серый: там нет массы ни у одного из распределений.</translation>
+    </message>
+    <message>
+        <source>D(x) − D*(x): where the trained D is below (brown) or above (teal) the optimal one. All white means D has caught up with the generator.</source>
+        <translation>D(x) − D*(x): где обучаемый D ниже (коричневый) или выше (бирюзовый) оптимального. Всё белое — D догнал генератор.</translation>
+    </message>
+    <message>
+        <source>No closed-form optimal discriminator for {0}: its critic is not a probability, so D* is not drawn.</source>
+        <translation>Для {0} нет оптимального дискриминатора в явном виде: критик — не вероятность, поэтому D* не рисуется.</translation>
+    </message>
+    <message>
+        <source>Theory is off for this frame: D* and the JSD are not computed.</source>
+        <translation>Теория для этого кадра выключена: D* и JSD не вычисляются.</translation>
+    </message>
+    <message>
+        <source>JSD(p_data || p_g) in nats (0 when p_g = p_data, at most log 2); V(G, D) is the GAN value E_data[log D] + E_g[log(1 - D)] for the trained D; at the optimal D* it equals -log 4 + 2 JSD (Goodfellow et al. 2014, Theorem 1). p_g is a kernel density estimate of the generated samples with bandwidth h; p_data is smoothed with the same kernel.</source>
+        <translation>JSD(p_data || p_g) — расхождение Йенсена–Шеннона в натах (0 при p_g = p_data, не больше log 2); V(G, D) — функция ценности GAN E_data[log D] + E_g[log(1 - D)] для обучаемого D; при оптимальном D* она равна -log 4 + 2 JSD (Goodfellow et al. 2014, теорема 1). p_g — ядерная оценка плотности сгенерированных точек с шириной окна h; p_data сглажено тем же ядром.</translation>
+    </message>
+    <message>
+        <source>One colour scale for D and D*: green = likely generated, purple = likely real, white = 1/2 (cannot tell).</source>
+        <translation>Одна цветовая шкала для D и D*: зелёный — скорее сгенерированные, фиолетовый — скорее реальные, белый — 1/2 (не различить).</translation>
+    </message>
+    <message>
+        <source>D − D* needs D* (see the middle panel).</source>
+        <translation>Для D − D* нужен D* (см. среднюю панель).</translation>
+    </message>
+    <message>
+        <source>Theory off: no JSD, V(G, D) or D* for this frame.</source>
+        <translation>Теория выключена: для этого кадра нет JSD, V(G, D) и D*.</translation>
+    </message>
+    <message>
+        <source>JSD = {0:.4f} nats (max log 2 = {1:.4f})</source>
+        <translation>JSD = {0:.4f} нат (максимум log 2 = {1:.4f})</translation>
+    </message>
+    <message>
+        <source>V(G, D): n/a (the critic is not a probability)</source>
+        <translation>V(G, D): нет (критик — не вероятность)</translation>
+    </message>
+    <message>
+        <source>V(G, D) ≈ {0:.4f}</source>
+        <translation>V(G, D) ≈ {0:.4f}</translation>
+    </message>
+    <message>
+        <source>V(G, D*) = −log 4 + 2 JSD = {0:.4f}</source>
+        <translation>V(G, D*) = −log 4 + 2 JSD = {0:.4f}</translation>
+    </message>
+    <message>
+        <source>KDE bandwidth h = {0:.3g}</source>
+        <translation>ширина окна KDE h = {0:.3g}</translation>
+    </message>
+    <message>
+        <source>(theory from iteration {0})</source>
+        <translation>(теория с итерации {0})</translation>
+    </message>
+    <message>
+        <source>only {0:.0f}% of generated samples inside the box</source>
+        <translation>в области лишь {0:.0f}% сгенерированных точек</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingWorker</name>
+    <message>
+        <source>Reset: new networks from seed {0}</source>
+        <translation>Сброс: новые сети из зерна {0}</translation>
+    </message>
+    <message>
+        <source>Could not apply settings: {0}</source>
+        <translation>Не удалось применить настройки: {0}</translation>
+    </message>
+    <message>
+        <source>Could not load session: {0}</source>
+        <translation>Не удалось загрузить сеанс: {0}</translation>
+    </message>
+    <message>
+        <source>Training stopped: {0}: {1}</source>
+        <translation>Обучение остановлено: {0}: {1}</translation>
+    </message>
+</context>
+</TS>
