@@ -450,26 +450,32 @@ def test_headless_run_to_a_full_disk_exits_2(tmp_path, monkeypatch, capsys):
 
 
 # ===================================================================== shutdown of `ganlab run`
-def _wait_for(cond, timeout: float) -> bool:
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < timeout:
-        if cond():
-            return True
-        time.sleep(0.05)
-    return False
+_RUN = """
+import sys
+from ganlab import cli
+from ganlab.core import trainer as tr
+step = tr.Trainer.step
+def announce(self, n=1):
+    if self.iteration >= 60 and not announce.said:
+        announce.said = True
+        print("TRAINING", flush=True)
+    return step(self, n)
+announce.said = False
+tr.Trainer.step = announce
+sys.exit(cli.main(sys.argv[1:]))
+"""
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_ganlab_run_stops_cleanly_on_sigint_and_sigterm(tmp_path, sig):
     out = tmp_path / "run"
-    args = [sys.executable, "-m", "ganlab.cli", "run", "--steps", "100000000", "--every", "20", "--out", str(out),
+    args = [sys.executable, "-c", _RUN, "run", "--steps", "100000000", "--every", "20", "--out", str(out),
             "--quiet", "--no-figures", *sum((["--set", f"{k}={v}"] for k, v in SMALL.items()), [])]
     env = dict(os.environ, OMP_NUM_THREADS="1")
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        assert _wait_for(out.exists, 60), "the run never started"
-        time.sleep(1.5)  # the trainer is built a moment after the folder; let it log a few rows
-        assert proc.poll() is None
+        line = proc.stdout.readline()  # "TRAINING" once 60 iterations ran (or "" if the process died)
+        assert "TRAINING" in line, proc.communicate(timeout=30)[1]
         t0 = time.perf_counter()
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=30)
