@@ -16,7 +16,7 @@
    first and the last minute, and the time to redraw every curve from the full history at the end.
 
 Results go to benchmarks/results/long_run.txt (overwritten; --out to change). On the 2-core machine here the
-headless part runs about 600-1000 it/s: 10^6 iterations take 20-30 minutes.
+headless part runs 350-500 iterations per CPU second: 10^6 iterations take 35-50 minutes on a quiet machine.
 """
 
 from __future__ import annotations

@@ -42,6 +42,22 @@ SPEEDS = ((QT_TRANSLATE_NOOP("MainWindow", "Full speed"), 0.0), (QT_TRANSLATE_NO
 FEATURES = ("export", "recording", "sessions", "lessons", "presenter", "language", "shortcuts")
 
 
+_GC = None
+
+
+def _collect_garbage_in_gui_thread() -> None:
+    """Python's cycle collector runs in whichever thread happens to allocate. In the training thread it can
+    free Qt objects of the GUI (a closed dialog, old plot items), and Qt's and Python's locks then deadlock
+    (seen in the tests: the GUI thread deleting a QMenu waited for a Qt lock while the training thread held
+    it and waited for the GIL). pyqtgraph's GarbageCollector turns automatic collection off and collects on a
+    timer in the GUI thread instead; one for the whole process."""
+    global _GC
+    if _GC is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _GC = GarbageCollector(interval=0.5)
+
+
 def _feature_installers():
     """Feature modules that add menus and actions to the window: each has `install(window)`."""
     import importlib
@@ -136,6 +152,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.resize(1500, 950)
 
+        _collect_garbage_in_gui_thread()
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self.redraw)

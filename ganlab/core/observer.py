@@ -145,7 +145,8 @@ class Observer:
                     m = t.G(torch.from_numpy(zg).float().to(t.device)).cpu().numpy()
                 man = m.reshape(48, 48, 2) if cfg.noise.dim == 2 else m
         if not np.all(np.isfinite(fake)):
-            fake = np.nan_to_num(fake, nan=0.0, posinf=1e6, neginf=-1e6)
+            # finite for every reader, and off the grid: NaN at 0 drew a diverged G as a cluster at the origin
+            fake = np.nan_to_num(fake, nan=1e6, posinf=1e6, neginf=-1e6)
         return Snapshot(
             iteration=t.iteration, target=t.target, loss=cfg.train.loss, real=self.real_samples(), fake=fake,
             grid=grid, d_logits=d_logits, d_prob=d_prob, theory=fields, coverage=cov, fake_push=fake_push,

@@ -10,6 +10,7 @@ warning is ignored), and on an unexpected "Training stopped" from the worker.
 from __future__ import annotations
 
 import errno
+import gc
 import io
 import json
 import math
@@ -76,6 +77,7 @@ class Guard:
 
 @pytest.fixture
 def guard(qapp):
+    gc.collect()  # garbage of earlier tests (Qt objects in cycles) is freed here, in the GUI thread
     g = Guard()
     prev_qt = qInstallMessageHandler(g.qt)
     prev_hook, prev_thread_hook = sys.excepthook, threading.excepthook
@@ -429,6 +431,10 @@ def test_nan_weights_in_g_are_drawn_as_nothing_garbage_free(qtbot, win):
     _assert_plots_clean(win)
     xs, ys = win.field.push_item.getData()
     assert xs is None or np.isfinite(xs).all()
+    # a NaN generator draws nothing in the field (it drew a misleading cluster at the origin before)
+    g = win._drawn.grid
+    x, y = win.field.fake_item.getData()
+    assert len(x) and not ((x >= g.xmin) & (x <= g.xmax) & (y >= g.ymin) & (y <= g.ymax)).any()
     alive(qtbot, win)
 
 
@@ -576,6 +582,71 @@ def test_recording_onto_a_full_disk_stops_with_a_message_and_no_file(qtbot, win,
     assert "the disk is full" in message(win) and "nothing saved" in message(win)
     assert os.listdir(tmp_path) == [] and win.playing
     alive(qtbot, win)
+
+
+# ===================================================================== long histories
+def test_curves_of_an_hour_long_history_stay_drawable_and_cheap(qtbot, guard):
+    """Three million iterations of history (hours of training): a redraw min/max-decimates every curve to at
+    most MAX_POINTS points, and redraws are spaced by their own cost, so that the curves never take more than
+    about 1/REDRAW_COST_FACTOR of the GUI thread (before, ~50-140 ms 8 times a second: training slowed down
+    the longer it ran)."""
+    from types import SimpleNamespace
+
+    from ganlab.app.views import curves_view as cvm
+    from ganlab.core.history import History
+    from ganlab.core.observer import METRIC_COLUMNS
+    from ganlab.core.trainer import LOSS_COLUMNS
+
+    n = 3_000_000
+    rng = np.random.default_rng(0)
+    losses = History(LOSS_COLUMNS)
+    losses.load(np.column_stack([np.arange(1, n + 1), rng.random(n), rng.random(n), rng.random(n) + 0.01]))
+    metrics = History(METRIC_COLUMNS)
+    k = n // 500
+    metrics.load(np.column_stack([np.arange(1, k + 1) * 500.0] + [rng.random(k) for _ in range(7)]))
+    cv = cvm.CurvesView(max_fps=8.0)
+    qtbot.addWidget(cv)
+    cv.resize(1000, 600)
+    cv.show()
+
+    def snap():
+        return SimpleNamespace(losses=losses.view(), metrics=metrics.view(), loss="nonsaturating", coverage=None,
+                               target=SimpleNamespace(n_modes=8))
+
+    cv.update_snapshot(snap())
+    qtbot.waitUntil(lambda: cv._drawn["losses"] == n, timeout=10000)
+    cost = cv._draw_cost
+    for s in cv.series:
+        xs, ys = s.curve.getData()
+        assert 0 < len(xs) <= cvm.MAX_POINTS and np.isfinite(xs).all() and xs[-1] >= n - 1
+    losses.append(n + 1, 0.5, 0.5, 0.1)
+    t0 = time.perf_counter()
+    cv.update_snapshot(snap())
+    assert cv._drawn["losses"] == n  # not redrawn at once
+    expected = max(1 / 8, cvm.REDRAW_COST_FACTOR * cost)
+    assert cv._timer.isActive()
+    assert cv._timer.remainingTime() >= 1000 * (0.8 * expected - (time.perf_counter() - t0)) - 5
+    qtbot.waitUntil(lambda: cv._drawn["losses"] == n + 1, timeout=10000)
+
+
+def test_garbage_is_collected_in_the_gui_thread_only(qtbot, win):
+    """The training thread allocates most: with automatic collection it ran the cycle collector there, which
+    freed GUI Qt objects in the wrong thread and deadlocked the test suite once (GUI thread deleting a QMenu,
+    waiting for a Qt lock held by the training thread, which waited for the GIL)."""
+    import weakref
+
+    from PySide6.QtWidgets import QMenu
+
+    assert not gc.isenabled()
+    menu = QMenu()
+    menu.cycle = menu  # a Python reference cycle holding a Qt object
+    ref = weakref.ref(menu)
+    del menu
+    win.play()
+    for _ in range(3000):  # allocations in this thread, while the training thread allocates too
+        _ = [[i] for i in range(50)]
+    qtbot.waitUntil(lambda: ref() is None, timeout=10000)  # freed by the GUI-thread timer
+    assert not gc.isenabled()
 
 
 # ===================================================================== shutdown

@@ -36,6 +36,7 @@ MAX_POINTS = 4000
 DEFAULT_POINTS = 2000      # before the widget has a size
 LEFT_AXIS_WIDTH = 40       # pixels at scale 1: fixed, so the plots of a column line up
 BOTTOM_AXIS_HEIGHT = 22    # the bottom row's iteration ticks (the middle one adds its title)
+REDRAW_COST_FACTOR = 6.0   # a redraw may come every 6x its own cost at most (long histories)
 LOG_LOSSES = ("minimax", "nonsaturating")   # L_D = log 4 at the equilibrium D = 1/2
 TARGET_CELL_ASPECT = 2.4   # width / height of one plot that reads best; picks 3 or 2 columns
 SOLID, DASHED = "━", "╌"
@@ -275,6 +276,7 @@ class CurvesView(QtWidgets.QWidget):
         self._drawn = {"losses": -1, "metrics": -1}
         self._drawn_modes = None
         self._last_draw = 0.0
+        self._draw_cost = 0.0  # seconds the last flush took (grows with the history: decimation is O(n))
         self._force = False
         self.plot_loss.getViewBox().sigXRangeChanged.connect(self._on_xrange)
         self.glw.sigResized.connect(self._on_resized)
@@ -287,7 +289,10 @@ class CurvesView(QtWidgets.QWidget):
         if not self._needs_redraw(snap):
             return
         if self.max_fps and self.max_fps > 0:
-            wait = self._last_draw + 1.0 / self.max_fps - time.perf_counter()
+            # After an hour of training a redraw decimates ~10^6 points per curve (~50 ms): space the redraws
+            # so that they keep to about a sixth of the GUI thread, or training would slow down as it runs.
+            interval = max(1.0 / self.max_fps, REDRAW_COST_FACTOR * self._draw_cost)
+            wait = self._last_draw + interval - time.perf_counter()
             if wait > 0:
                 if not self._timer.isActive():
                     self._timer.start(max(1, int(wait * 1000)))
@@ -321,6 +326,7 @@ class CurvesView(QtWidgets.QWidget):
         self._update_modes_label(snap)
         if self._follow:
             self._follow_range()
+        self._draw_cost = time.perf_counter() - self._last_draw
 
     def clear(self) -> None:
         """Forget the drawn history (after a reset); the next snapshot draws from scratch."""
