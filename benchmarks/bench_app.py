@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+for _var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):  # as `ganlab` sets them (cli.py)
+    os.environ.setdefault(_var, "1")
 
 
 def headless_rate(seconds: float) -> float:
@@ -38,6 +40,9 @@ def headless_rate(seconds: float) -> float:
 
 
 def app_rates(seconds: float, size=(1500, 950)) -> tuple[float, float, int]:
+    """Training it/s and frames/s in the real window, driven by app.exec() as `ganlab` runs it (the event
+    loop releases the GIL while it waits; a processEvents loop would not be the app)."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
@@ -46,25 +51,23 @@ def app_rates(seconds: float, size=(1500, 950)) -> tuple[float, float, int]:
     w = MainWindow()
     w.resize(*size)
     w.show()
-    t_end = time.perf_counter() + 1.0
-    while time.perf_counter() < t_end:
-        app.processEvents()
-        time.sleep(0.001)
-    w.play()
-    t_end = time.perf_counter() + 1.0  # warm-up
-    while time.perf_counter() < t_end:
-        app.processEvents()
-        time.sleep(0.001)
-    it0, f0, t0 = w.worker.trainer.iteration, w.frames_drawn, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        app.processEvents()
-        time.sleep(0.001)
-    dt = time.perf_counter() - t0
-    its = (w.worker.trainer.iteration - it0) / dt
-    fps = (w.frames_drawn - f0) / dt
+    got: dict[str, float] = {}
+
+    def begin() -> None:
+        got.update(it0=w.worker.trainer.iteration, f0=w.frames_drawn, t0=time.perf_counter())
+        QTimer.singleShot(int(seconds * 1000), end)
+
+    def end() -> None:
+        dt = time.perf_counter() - got["t0"]
+        got.update(its=(w.worker.trainer.iteration - got["it0"]) / dt, fps=(w.frames_drawn - got["f0"]) / dt)
+        app.quit()
+
+    QTimer.singleShot(1000, w.play)   # the window settles
+    QTimer.singleShot(2000, begin)    # a second of warm-up
+    app.exec()
     points = len(w._drawn.real) + len(w._drawn.fake) if w._drawn is not None else 0
     w.close()
-    return its, fps, points
+    return got["its"], got["fps"], points
 
 
 def startup_seconds() -> tuple[float, float]:

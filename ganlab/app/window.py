@@ -31,7 +31,9 @@ from .views.field_view import FieldView
 from .views.layout import ViewArea
 from .views.theory_view import TheoryView
 
-FRAME_MS = 16
+# The GUI looks for a new snapshot every FRAME_MS and draws it. Half the snapshot interval (worker.py), so
+# that a snapshot that comes early (the worker catching up its beat) is not replaced before it is drawn.
+FRAME_MS = 8
 # Names marked for lupdate (context MainWindow); the toolbar translates them when it fills the combo box.
 SPEEDS = ((QT_TRANSLATE_NOOP("MainWindow", "Full speed"), 0.0), (QT_TRANSLATE_NOOP("MainWindow", "300 it/s"), 300.0),
           (QT_TRANSLATE_NOOP("MainWindow", "30 it/s"), 30.0),

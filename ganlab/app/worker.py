@@ -19,7 +19,8 @@ from ..core.target import GaussianMixture, TargetError
 from ..core.trainer import Trainer
 
 CHUNK_SECONDS = 0.010
-SNAPSHOT_INTERVAL = 1 / 40  # cheap frames (point clouds) for smooth motion
+SNAPSHOT_INTERVAL = 1 / 32  # cheap frames (point clouds) for smooth motion: the GUI draws each one
+SNAPSHOT_SLACK = 0.004
 THEORY_INTERVAL = 1 / 8     # full frames: D on the grid, D*, JSD, coverage (most of a snapshot's cost)
 
 
@@ -47,9 +48,11 @@ class TrainingWorker(QObject):
         self._timer: QTimer | None = None
         self._dirty = True
         self._last_snap = 0.0
+        self._next_snap = 0.0  # when the next snapshot is due: on a fixed beat, so a slow one is caught up
         self._last_theory = 0.0
         self._theory_dirty = True
         self._chunk = 1
+        self._per = 0.0  # seconds per iteration in the last chunk
         self._rate_t0 = time.perf_counter()
         self._rate_n = 0
         self._budget_t = time.perf_counter()
@@ -240,7 +243,8 @@ class TrainingWorker(QObject):
                 self._fail(e)
             self._check_status()
         now = time.perf_counter()
-        if (self.playing or self._dirty) and now - self._last_snap >= SNAPSHOT_INTERVAL:
+        # (a chunk sized to end at the snapshot's time may end a little early: that counts as on time)
+        if (self.playing or self._dirty) and now >= self._next_snap - SNAPSHOT_SLACK:
             self.snapshot_now()
         elif not self.playing and self._timer is not None:
             # Idle: poll at 60 Hz instead of spinning; commands still arrive at once.
@@ -258,11 +262,16 @@ class TrainingWorker(QObject):
             if n <= 0:
                 return
             self._budget -= n
+        # End the chunk at the next snapshot's time, so frames come at SNAPSHOT_INTERVAL and not at the
+        # next multiple of the chunk length (40/s asked gave 27 frames/s that way).
+        due = self._next_snap - now
+        if 0 < due < CHUNK_SECONDS and self._per > 0:
+            n = max(1, min(n, int(due / self._per)))
         t0 = time.perf_counter()
         done = self.trainer.step(n)
         dt = time.perf_counter() - t0
         # Adapt the chunk so one tick takes about CHUNK_SECONDS.
-        per = dt / max(done, 1)
+        per = self._per = dt / max(done, 1)
         self._chunk = max(1, min(10_000, int(CHUNK_SECONDS / max(per, 1e-6))))
         self._rate_n += done
         span = time.perf_counter() - self._rate_t0
@@ -272,6 +281,11 @@ class TrainingWorker(QObject):
 
     def snapshot_now(self) -> None:
         now = time.perf_counter()
+        late = now - self._next_snap
+        # On the beat (or a little late): keep the beat. Far behind (a stall) or early (a command while
+        # paused wants its frame now): a new beat from now.
+        on_beat = -SNAPSHOT_SLACK <= late < SNAPSHOT_INTERVAL
+        self._next_snap = (self._next_snap if on_beat else now) + SNAPSHOT_INTERVAL
         full = self._theory_dirty or not self.playing or now - self._last_theory >= THEORY_INTERVAL
         try:
             snap = self.observer.take(theory=full, push=self.show_push, manifold=self.show_manifold)

@@ -13,10 +13,11 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Signal
 
 _PrimitiveArray = pg.Qt.internals.PrimitiveArray
+_Format = QtGui.QImage.Format
 _VECTOR_ENGINES = (QtGui.QPaintEngine.Type.SVG, QtGui.QPaintEngine.Type.Pdf, QtGui.QPaintEngine.Type.Picture)
 
 
@@ -180,6 +181,28 @@ class PointCloudItem(pg.GraphicsObject):
         frags[:, 6:10] = (1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
         p.resetTransform()
         p.drawPixmapFragments(*self._frags.drawargs(), pm)
+
+
+class HeatmapItem(pg.ImageItem):
+    """An ImageItem that paints a true-colour copy of its image and keeps it cached at device resolution.
+
+    pyqtgraph renders a lookup-table image as Indexed8, which QPainter scales about 6 times slower than
+    RGB32 (3 ms against 0.5 ms per paint, 128^2 to 800^2 pixels), all of it holding the GIL that the
+    training thread needs. The field repaints its heatmap under every cloud frame (30 a second) while
+    D changes 8 times a second: with Qt's device cache those repaints are one blit, and Python is not
+    called. Exports do not use the cache (they render the scene directly), so SVG stays exact.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def render(self):
+        super().render()
+        q = self.qimage
+        if q is not None and q.format() not in (_Format.Format_RGB32, _Format.Format_ARGB32_Premultiplied):
+            self.qimage = q.convertToFormat(_Format.Format_ARGB32_Premultiplied if q.hasAlphaChannel()
+                                            else _Format.Format_RGB32)
 
 
 class ScaledPlotWidget(pg.PlotWidget):

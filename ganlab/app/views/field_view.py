@@ -29,7 +29,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 
 from .. import style
-from ._items import PointCloudItem, ScaledPlotWidget, decorations
+from ._items import HeatmapItem, PointCloudItem, ScaledPlotWidget, decorations
 
 MAX_ARROWS = 300           # generator push arrows drawn at most
 MAX_MANIFOLD_LINES = 25    # per direction, for a 2-D noise grid
@@ -179,7 +179,7 @@ class FieldView(QtWidgets.QWidget):
         self._deco: tuple[float, float] | None = None   # (width, height) around the ViewBox: axes, bar, margins
 
         # D(x) heatmap with its colour bar
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = HeatmapItem(axisOrder="row-major")
         self.image.setZValue(-100)
         self.image.setLevels(style.D_LEVELS)
         self.plot.addItem(self.image)

@@ -21,7 +21,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from .. import style
-from ._items import ResizingGraphicsView, decorations, narrow_title, place
+from ._items import HeatmapItem, ResizingGraphicsView, decorations, narrow_title, place
 
 # Short titles (the full formulas are in each panel's tooltip and in the caption's).
 TITLE_D = "D(x)"
@@ -141,9 +141,9 @@ class TheoryView(QtWidgets.QWidget):
         for p in self.plots[1:]:
             p.getAxis("left").setStyle(showValues=False)
 
-        self.image_d = pg.ImageItem(axisOrder="row-major")
-        self.image_dstar = pg.ImageItem(axisOrder="row-major")
-        self.image_diff = pg.ImageItem(axisOrder="row-major")
+        self.image_d = HeatmapItem(axisOrder="row-major")
+        self.image_dstar = HeatmapItem(axisOrder="row-major")
+        self.image_diff = HeatmapItem(axisOrder="row-major")
         for p, img in zip(self.plots, (self.image_d, self.image_dstar, self.image_diff), strict=True):
             p.addItem(img)
         self.image_d.setLevels(style.D_LEVELS)

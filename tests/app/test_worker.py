@@ -1,0 +1,83 @@
+"""The worker's timing logic, with a fake clock (no timed assertions): snapshots come on a fixed beat."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ganlab.app import worker as wk
+from ganlab.core.config import Config
+
+SMALL = {"theory.samples": 200, "theory.grid": 32, "train.batch_size": 32, "generator.width": 16,
+         "discriminator.width": 16}
+
+
+class Clock:
+    def __init__(self):
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def clocked(monkeypatch, qapp):
+    clock = Clock()
+    monkeypatch.setattr(wk.time, "perf_counter", clock)
+    w = wk.TrainingWorker(Config().with_values(SMALL))
+    w.playing = True
+    return w, clock
+
+
+def test_snapshots_keep_a_fixed_beat_and_catch_up_after_a_slow_one(clocked):
+    """A slow snapshot (a full one: D on the grid) must not push every later frame back: the next one is due
+    on the beat. Before, each interval counted from the last snapshot's end, rounded up to whole 10 ms
+    chunks: 40 snapshots a second asked for gave 27 frames."""
+    w, clock = clocked
+    dt = wk.SNAPSHOT_INTERVAL
+    w.snapshot_now()
+    beat0 = w._next_snap
+    assert beat0 == pytest.approx(clock.t + dt)
+    clock.t = beat0 + 0.4 * dt  # late, by less than an interval
+    w.snapshot_now()
+    assert w._next_snap == pytest.approx(beat0 + dt)  # on the beat, not 'now + interval'
+    clock.t = w._next_snap + 3 * dt  # far behind (a stall): start a new beat instead of a burst
+    w.snapshot_now()
+    assert w._next_snap == pytest.approx(clock.t + dt)
+    clock.t = w._next_snap - 0.5 * dt  # early (a command while paused): its frame now, a new beat
+    w.snapshot_now()
+    assert w._next_snap == pytest.approx(clock.t + dt)
+
+
+def test_a_tick_takes_a_snapshot_when_due_within_the_slack(clocked):
+    w, clock = clocked
+    w.snapshot_now()
+    first = w.latest
+    clock.t = w._next_snap - 2 * wk.SNAPSHOT_SLACK  # too early: no snapshot
+    w._train_chunk = lambda now: None
+    w._tick()
+    assert w.latest is first
+    clock.t = w._next_snap - 0.5 * wk.SNAPSHOT_SLACK  # a chunk ended just before the beat: on time
+    w._tick()
+    assert w.latest is not first
+
+
+def test_a_chunk_ends_at_the_next_snapshot(clocked):
+    """The chunk is cut to the iterations that fit before the beat (at the last measured speed)."""
+    w, clock = clocked
+    w.snapshot_now()
+    w._per = 0.001            # 1 ms per iteration
+    w._chunk = 500            # would run 0.5 s
+    clock.t = w._next_snap - 0.006
+    ran = []
+    w.trainer.step = lambda n: ran.append(n) or n
+    w._train_chunk(clock.t)
+    assert ran == [6]
+
+
+def test_qt_image_thread_pool_is_off_for_the_app():
+    """Importing the app turns Qt's GUI thread pool off (its threads took the training thread's core)."""
+    import ganlab.app  # noqa: F401
+
+    assert os.environ.get("QT_NO_GUI_THREADPOOL") == "1"
