@@ -10,7 +10,7 @@ runs (so the status bar shows live rates), saves two pictures:
 - OUT with "-grab" before the suffix: QWidget.grab() of the window (Qt's own rendering of it).
 
 With no X display (or no `import`), only the grab is written and the script says so.
-Options: --size 1280x720 (a projector), --presenter (presenter mode, F11), --seed, --preset, --overlay
+Options: --size 1280x720 (a projector), --presenter (presenter mode, F11), --seed, --preset, --overlay, --lang ru
 (the keyboard-shortcut sheet open). It prints what it saved and the iteration reached.
 """
 
@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--presenter", action="store_true", help="presenter mode (full screen, larger)")
     ap.add_argument("--overlay", action="store_true", help="show the keyboard-shortcut overlay")
+    ap.add_argument("--lang", default="en", help="user-interface language (en, ru)")
     args = ap.parse_args(argv)
     w_px, h_px = (int(v) for v in args.size.lower().split("x"))
 
@@ -56,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     pg.setConfigOptions(antialias=False, useOpenGL=False)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ganlab")
+    from ganlab.app.language import install_translator
     from ganlab.app.window import MainWindow
+
+    install_translator(app, args.lang)
     from ganlab.core.config import Config
 
     cfg = Config().with_values({"target.preset": args.preset, "train.seed": args.seed})

@@ -308,3 +308,28 @@ def test_bad_bandwidth_and_infinite_logs():
     assert jsd(lp, lq, 1.0) == pytest.approx(math.log(2))
     assert np.isfinite(kl(lp, lq, 1.0))
     assert np.isfinite(value_function(np.full((4, 4), 0.3), lp, lq, 1.0))
+
+
+def test_dstar_around_stray_generated_points_is_a_round_spot_not_a_square():
+    """Far from the data, D* is defined only near generated points. Its edge there must come from the
+    Gaussian kernel's falloff (a disc), not from where the separable filter was cut off (a square: D*
+    looked blocky wherever generated points strayed from the modes)."""
+    tgt = GaussianMixture(means=[[0.0, 0.0]], stds=[0.05])
+    g = Grid(-3.0, 3.0, -3.0, 3.0, 128)
+    rng = np.random.default_rng(0)
+    stray = np.array([[1.5 + 0.5 * g.dx, 1.5 + 0.5 * g.dy]])  # a cell centre
+    fake = np.vstack([tgt.sample_numpy(1000, rng), np.repeat(stray, 1000, axis=0)])
+    f = theory.compute_theory(tgt, fake, g, h=0.05)
+    ci = int((stray[0, 1] - g.ymin) / g.dy)
+    cj = int((stray[0, 0] - g.xmin) / g.dx)
+    ok = np.isfinite(f.dstar)
+    assert ok[ci, cj] and f.dstar[ci, cj] < 1e-6  # only generated mass there: D* = 0
+    r = 0
+    while ok[ci, cj + r + 1]:
+        r += 1
+    assert r >= 3  # a visible spot of several cells
+    # along the diagonal the spot ends at about the same distance: a disc. A square reaches r*sqrt(2).
+    d = 0
+    while ok[ci + d + 1, cj + d + 1]:
+        d += 1
+    assert math.hypot(d, d) <= r + 1.5

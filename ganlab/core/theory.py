@@ -32,7 +32,10 @@ LOG_FLOOR = math.log(1e-300)  # log densities never go below this (keeps KL and 
 DSTAR_MASK_REL = 1e-10
 LOG_DSTAR_MASK = math.log(DSTAR_MASK_REL)
 D_CLIP = 1e-7
-KERNEL_TRUNCATE = 4.0  # the Gaussian filter is cut at this many bandwidths
+# The Gaussian filter is cut at this many bandwidths. Far enough that a kernel's tail falls below the
+# D* mask before it is cut (e^-24.5 ~ 2e-11): cut at 4 bandwidths, the separable filter's square support
+# became the mask's edge, and a few stray generated points drew D* as blocky squares.
+KERNEL_TRUNCATE = 7.0
 LOG4 = math.log(4.0)
 LOG2 = math.log(2.0)
 
