@@ -133,3 +133,20 @@ def test_decimate_handles_nan():
     assert len(xd) <= 500
     assert 7000 in xd
     assert np.nanmax(yd) == 5.0
+
+
+@pytest.mark.parametrize("n", [2 * 998 - 1, 2500, 3001, 123_457])
+def test_decimate_draws_every_part_of_the_run_at_the_same_resolution(n):
+    """Buckets differ by at most one point. Before, the n % bins oldest points (up to half of a short run)
+    formed one bucket: a min and a max, a straight line across the start of the curve."""
+    x = np.arange(n, dtype=np.float64)
+    y = np.sin(x / 7.0)
+    xd, _ = decimate(x, y, max_points=2000)
+    assert len(xd) <= 2000
+    gaps = np.diff(xd)
+    bins = (2000 - 2) // 2
+    per = -(-n // bins)           # the longest bucket
+    assert gaps.max() <= 2 * per  # no stretch of the run is skipped by more than two buckets
+    # the older half of the run gets its share of the points (buckets of n // bins or one more points)
+    first_half = np.count_nonzero(xd < n / 2)
+    assert first_half >= len(xd) / 2 * (n // bins) / (n // bins + 1) - 2

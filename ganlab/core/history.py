@@ -79,30 +79,30 @@ def _fmt(column: str, v: float) -> str:
 
 
 def decimate(x: np.ndarray, y: np.ndarray, max_points: int = 2000) -> tuple[np.ndarray, np.ndarray]:
-    """Min/max decimation: keeps spikes visible while drawing at most max_points points (>= 6).
+    """Min/max decimation: keeps spikes visible while drawing at most max_points points (>= 4).
 
-    The series is cut into equal buckets of `per` points, plus a shorter head bucket of the oldest
-    points; each bucket contributes its min and its max (in time order), and the first and last
-    points are always kept so the curve spans the whole run.
+    The series is cut into `bins` buckets of equal length to within one point (the n % bins oldest
+    buckets hold one point more), so every part of the run is drawn at the same resolution; each
+    bucket contributes its min and its max (in time order), and the first and last points are always
+    kept so the curve spans the whole run. NaNs are skipped (a bucket of NaNs keeps a NaN: a gap).
     """
     n = len(x)
     if n <= max_points:
         return x, y
-    bins = max(1, (max_points - 4) // 2)  # 2 points per bucket, plus the head's 2, the first and the last
-    per = n // bins
-    m = per * bins
-    head = n - m  # < bins oldest points that do not fill a bucket: their own (short) bucket
+    bins = max(1, (max_points - 2) // 2)  # 2 points per bucket, plus the first and the last
+    per, extra = divmod(n, bins)
     yy = np.asarray(y, dtype=np.float64)
-    block = yy[head:].reshape(bins, per)
-    lo = np.argmin(np.where(np.isnan(block), np.inf, block), axis=1)
-    hi = np.argmax(np.where(np.isnan(block), -np.inf, block), axis=1)
-    base = head + np.arange(bins) * per
     parts = [np.zeros(1, dtype=np.intp)]
-    if head:
-        hb = yy[:head]
-        parts.append(np.array([np.argmin(np.where(np.isnan(hb), np.inf, hb)),
-                               np.argmax(np.where(np.isnan(hb), -np.inf, hb))], dtype=np.intp))
-    parts.append(np.stack([base + lo, base + hi], axis=1).ravel())
+    start = 0
+    for count, size in ((extra, per + 1), (bins - extra, per)):  # two runs of equal-sized buckets
+        if count == 0:
+            continue
+        block = yy[start:start + count * size].reshape(count, size)
+        lo = np.argmin(np.where(np.isnan(block), np.inf, block), axis=1)
+        hi = np.argmax(np.where(np.isnan(block), -np.inf, block), axis=1)
+        base = start + np.arange(count) * size
+        parts.append(np.stack([base + lo, base + hi], axis=1).ravel())
+        start += count * size
     parts.append(np.array([n - 1], dtype=np.intp))
     idx = np.unique(np.concatenate(parts))  # sorted, without duplicates (flat buckets give lo == hi)
     return x[idx], y[idx]

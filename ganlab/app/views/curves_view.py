@@ -11,7 +11,7 @@ side of the line that stays inside the view.
 Long runs stay responsive: the full history stays in the snapshot (History views, no copies) and
 each curve is drawn min/max-decimated to about twice the plot's width in pixels (of the visible
 x range when the user has zoomed in, so zooming shows the detail), in buckets of equal size from the
-first iteration on (see `_decimate`). A curve is redrawn only when its history grew, and at most
+first iteration on (see `decimate` in core/history.py). A curve is redrawn only when its history grew, and at most
 `max_fps` times a second (a trailing timer draws the last snapshot). Non-finite values become gaps
 (connect='finite'), never garbage.
 """
@@ -40,23 +40,6 @@ REDRAW_COST_FACTOR = 6.0   # a redraw may come every 6x its own cost at most (lo
 LOG_LOSSES = ("minimax", "nonsaturating")   # L_D = log 4 at the equilibrium D = 1/2
 TARGET_CELL_ASPECT = 2.4   # width / height of one plot that reads best; picks 3 or 2 columns
 SOLID, DASHED = "━", "╌"
-
-
-def _decimate(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
-    """core.history.decimate with a point budget that fits the series' length.
-
-    decimate cuts the series into `bins` buckets of n // bins points and gives the n % bins oldest
-    points (up to a third of the run) one bucket of their own: a min and a max, two straight lines
-    across the start of a long run. Asking for a bucket count that divides the series into buckets
-    of `per` points with fewer than `per` left over keeps that head bucket no longer than the others.
-    """
-    n = len(x)
-    if n <= max_points:
-        return x, y
-    bins = max(1, (max_points - 4) // 2)
-    per = -(-n // bins)            # ceil: buckets of `per` points cover the series in at most `bins`
-    bins = max(1, n // per)
-    return decimate(x, y, 2 * bins + 4)
 
 
 def _finite(y: np.ndarray) -> np.ndarray:
@@ -478,7 +461,7 @@ class CurvesView(QtWidgets.QWidget):
         lo, hi = self._visible_slice(x)
         # Decimate first, then transform the few kept points: the transforms are monotonic (log10,
         # / n_modes), so the kept min/max are the same; non-finite values become NaN gaps after.
-        xd, yd = _decimate(x[lo:hi], np.asarray(y[lo:hi], dtype=np.float64), self.max_points())
+        xd, yd = decimate(x[lo:hi], np.asarray(y[lo:hi], dtype=np.float64), self.max_points())
         yd = s.transform(yd) if s.transform is not None else _finite(yd)
         if not np.isfinite(yd).any():
             s.curve.setData(np.zeros(0), np.zeros(0))
