@@ -80,7 +80,8 @@ TIPS = {
     "train.seed": QT_TRANSLATE_NOOP(
         "ControlsPanel", "Random seed used at the next reset: the same seed and settings give the same run."),
     "train.device": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Where training runs: auto uses a CUDA GPU when there is one (reset)."),
+        "ControlsPanel", "Where training runs: auto uses a CUDA GPU when there is one and the networks and batch are "
+        "large enough to gain from it; small ones train faster on the CPU (reset)."),
     "theory.samples": QT_TRANSLATE_NOOP(
         "ControlsPanel", "Generated and real points drawn in the field and used for p_g, JSD and coverage."),
 }

@@ -73,7 +73,8 @@ class TrainConfig:
     gp_lambda: float = _f(0.1, lo=0.0, hi=100.0, help="WGAN-GP gradient-penalty weight")
     r1_gamma: float = _f(0.0, lo=0.0, hi=100.0, help="R1 penalty weight on real samples (0 = off)")
     seed: int = _f(0, lo=0, hi=2**31 - 1, help="random seed: same seed and config give the same run")
-    device: str = _f("auto", choices=DEVICES, help="auto uses CUDA when available")
+    device: str = _f("auto", choices=DEVICES,
+                     help="auto: CUDA when available and the networks and batch are big enough to gain from it")
     threads: int = _f(1, lo=1, hi=64, help="CPU threads for torch (1 is fastest for small nets)")
 
 

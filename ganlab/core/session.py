@@ -437,7 +437,7 @@ def apply_session(trainer: Trainer, observer: Observer | None, data: SessionData
     """
     cfg = data.config
     try:
-        device = resolve_device(cfg.train.device)
+        device = resolve_device(cfg.train.device, cfg)
         with torch.random.fork_rng(devices=[]):  # initial weights are overwritten: keep the global stream
             G = Generator(cfg.noise.dim, cfg.generator)
             D = Discriminator(cfg.discriminator)

@@ -106,8 +106,8 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>Зерно генератора случайных чисел для следующего сброса: одно и то же зерно и настройки дают один и тот же запуск.</translation>
     </message>
     <message>
-        <source>Where training runs: auto uses a CUDA GPU when there is one (reset).</source>
-        <translation>Где идёт обучение: auto выбирает GPU с CUDA, если он есть (сброс).</translation>
+        <source>Where training runs: auto uses a CUDA GPU when there is one and the networks and batch are large enough to gain from it; small ones train faster on the CPU (reset).</source>
+        <translation>Где идёт обучение: auto выбирает GPU с CUDA, если он есть и сети с размером пакета достаточно велики, чтобы он дал выигрыш; маленькие сети быстрее обучаются на CPU (сброс).</translation>
     </message>
     <message>
         <source>Generated and real points drawn in the field and used for p_g, JSD and coverage.</source>
