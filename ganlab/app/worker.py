@@ -42,6 +42,8 @@ class TrainingWorker(QObject):
         self.latest: Snapshot | None = None
         self.playing = False
         self.max_rate = 0.0  # iterations per second cap; 0 = as fast as possible
+        self.snapshot_interval = SNAPSHOT_INTERVAL
+        self.theory_interval = THEORY_INTERVAL
         self.show_push = False
         self.show_manifold = False
         self.its_per_sec = 0.0
@@ -156,6 +158,14 @@ class TrainingWorker(QObject):
     def set_max_rate(self, rate: float) -> None:
         self.max_rate = max(0.0, rate)
         self._budget_t, self._budget = time.perf_counter(), 0.0
+
+    @Slot(float)
+    def set_frame_rate(self, fps: float) -> None:
+        """Snapshots (frames) per second; full ones (D on the grid, D*, JSD) at most half as often,
+        and never more than 1/THEORY_INTERVAL a second."""
+        fps = min(max(fps, 1.0), 1.0 / SNAPSHOT_INTERVAL)
+        self.snapshot_interval = 1.0 / fps
+        self.theory_interval = max(THEORY_INTERVAL, 2.0 / fps)
 
     @Slot(bool, bool)
     def set_overlays(self, push: bool, manifold: bool) -> None:
@@ -284,9 +294,9 @@ class TrainingWorker(QObject):
         late = now - self._next_snap
         # On the beat (or a little late): keep the beat. Far behind (a stall) or early (a command while
         # paused wants its frame now): a new beat from now.
-        on_beat = -SNAPSHOT_SLACK <= late < SNAPSHOT_INTERVAL
-        self._next_snap = (self._next_snap if on_beat else now) + SNAPSHOT_INTERVAL
-        full = self._theory_dirty or not self.playing or now - self._last_theory >= THEORY_INTERVAL
+        on_beat = -SNAPSHOT_SLACK <= late < self.snapshot_interval
+        self._next_snap = (self._next_snap if on_beat else now) + self.snapshot_interval
+        full = self._theory_dirty or not self.playing or now - self._last_theory >= self.theory_interval
         try:
             snap = self.observer.take(theory=full, push=self.show_push, manifold=self.show_manifold)
         except Exception as e:

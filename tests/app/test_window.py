@@ -191,3 +191,20 @@ def test_close_while_training_stops_the_thread_quietly(qtbot, recwarn):
     w.close()
     assert thread.wait(1000) and not thread.isRunning()
     assert not [r for r in recwarn if "QThread" in str(r.message)]
+
+
+def test_fast_forward_draws_fewer_frames_and_keeps_training(qtbot, win):
+    """The Speed box's fast-forward entry: no iteration cap, 10 frames a second, the curves at 5."""
+    from ganlab.app.window import SPEEDS
+
+    i = next(k for k, s in enumerate(SPEEDS) if s[0].startswith("Fast-forward"))
+    assert SPEEDS[i][1] == 0.0 and SPEEDS[i][2] == 10.0
+    win.speed.setCurrentIndex(i)
+    qtbot.waitUntil(lambda: win.worker.snapshot_interval == pytest.approx(0.1), timeout=5000)
+    assert win.worker.max_rate == 0.0
+    assert win.curves.max_fps == 5.0
+    win.play()
+    qtbot.waitUntil(lambda: win.worker.trainer.iteration > 20, timeout=20000)
+    win.speed.setCurrentIndex(0)  # back to full speed: 32 frames, curves at 8
+    qtbot.waitUntil(lambda: win.worker.snapshot_interval == pytest.approx(1 / 32), timeout=5000)
+    assert win.curves.max_fps == 8.0

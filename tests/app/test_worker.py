@@ -81,3 +81,17 @@ def test_qt_image_thread_pool_is_off_for_the_app():
     import ganlab.app  # noqa: F401
 
     assert os.environ.get("QT_NO_GUI_THREADPOOL") == "1"
+
+
+def test_frame_rate_sets_both_snapshot_intervals(clocked):
+    w, clock = clocked
+    w.set_frame_rate(10.0)
+    assert w.snapshot_interval == pytest.approx(0.1)
+    assert w.theory_interval == pytest.approx(0.2)  # full frames at most every other frame
+    w.snapshot_now()
+    assert w._next_snap == pytest.approx(clock.t + 0.1)
+    w.set_frame_rate(1000.0)  # clamped to the default (the GUI draws at most that many)
+    assert w.snapshot_interval == pytest.approx(wk.SNAPSHOT_INTERVAL)
+    assert w.theory_interval == pytest.approx(wk.THEORY_INTERVAL)
+    w.set_frame_rate(0.0)
+    assert w.snapshot_interval == pytest.approx(1.0)
