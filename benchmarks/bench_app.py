@@ -1,7 +1,8 @@
 """The live app's performance, measured in the real window (offscreen):
 
 - training iterations per second headless (Trainer.step in a loop, same process, same config);
-- the same while the app runs and draws (worker thread + GUI redraws), and the frames per second;
+- the same while the app runs and draws (worker thread + GUI redraws), and the frames per second, at full
+  speed (32 frames/s) and in fast-forward (10 frames/s);
 - the time from `ganlab` to a shown window (a fresh process, `--smoke-test`).
 
 Run by hand: `QT_QPA_PLATFORM=offscreen python benchmarks/bench_app.py [--seconds 8]`.
@@ -39,7 +40,7 @@ def headless_rate(seconds: float) -> float:
     return n / (time.perf_counter() - t0)
 
 
-def app_rates(seconds: float, size=(1500, 950)) -> tuple[float, float, int]:
+def app_rates(seconds: float, size=(1500, 950), speed: int = 0) -> tuple[float, float, int]:
     """Training it/s and frames/s in the real window, driven by app.exec() as `ganlab` runs it (the event
     loop releases the GIL while it waits; a processEvents loop would not be the app)."""
     from PySide6.QtCore import QTimer
@@ -51,6 +52,7 @@ def app_rates(seconds: float, size=(1500, 950)) -> tuple[float, float, int]:
     w = MainWindow()
     w.resize(*size)
     w.show()
+    w.speed.setCurrentIndex(speed)   # an entry of window.SPEEDS (0: full speed, 32 frames/s)
     got: dict[str, float] = {}
 
     def begin() -> None:
@@ -94,21 +96,30 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--out", default="benchmarks/results/app.txt")
     args = ap.parse_args()
-    head, live, fps = [], [], []
+    from ganlab.app.window import SPEEDS
+
+    fast = next(i for i, sp in enumerate(SPEEDS) if sp[0].startswith("Fast-forward"))
+    head, live, fps, live_ff, fps_ff = [], [], [], [], []
     points = 0
-    for _ in range(args.rounds):
+    for _ in range(args.rounds):  # interleaved, so a change in the machine's speed hits all three alike
         head.append(headless_rate(args.seconds / 2))
         its, f, points = app_rates(args.seconds)
         live.append(its)
         fps.append(f)
+        its, f, _ = app_rates(args.seconds, speed=fast)
+        live_ff.append(its)
+        fps_ff.append(f)
     starts = [startup_seconds() for _ in range(3)]
     h, li, fp = statistics.median(head), statistics.median(live), statistics.median(fps)
+    lf, ff = statistics.median(live_ff), statistics.median(fps_ff)
     lines = [
         f"# bench_app  {time.strftime('%Y-%m-%d %H:%M')}  {os.cpu_count()} CPUs  offscreen, 1500x950 window, "
         f"{points} points drawn, default config (median of {args.rounds} rounds)",
         f"headless training          {h:7.0f} it/s",
-        f"training while GUI draws   {li:7.0f} it/s   ({100 * li / h:.0f}% of headless)",
+        f"training while GUI draws   {li:7.0f} it/s   ({100 * li / h:.0f}% of headless)   full speed",
         f"GUI frames                 {fp:7.1f} fps",
+        f"training while GUI draws   {lf:7.0f} it/s   ({100 * lf / h:.0f}% of headless)   fast-forward",
+        f"GUI frames                 {ff:7.1f} fps",
         f"window shown after start   {statistics.median(s for s, _ in starts):7.2f} s (median of 3, fresh process)",
         f"first frame drawn after    {statistics.median(f for _, f in starts):7.2f} s (torch loaded, trainer built)",
     ]

@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.thread = WorkerThread(self.worker)
         self.commands.connect_to(self.worker)
         self._connect_worker()
+        self.set_speed(self.speed.currentIndex())  # chosen while torch loaded: the new worker takes it too
         self.thread.start()
         self._timer.start()
         self.statusBar().clearMessage()

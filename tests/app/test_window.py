@@ -90,12 +90,14 @@ def test_controls_change_the_running_trainer_without_reset(qtbot, win):
 
 def test_architecture_change_rebuilds_networks_and_says_so(qtbot, win):
     play_until(qtbot, win, 30)
+    shown = []  # every status message (polling currentMessage could miss one replaced on a loaded machine)
+    win.statusBar().messageChanged.connect(shown.append)
     win.controls.widget("generator.width").setValue(48)
-    qtbot.waitUntil(lambda: trainer(win).config.generator.width == 48, timeout=5000)
-    t = trainer(win)
-    assert t.G.net[0].out_features == 48
+    # (the worker thread sets the config, then builds the networks: wait for both, reading from this thread)
+    qtbot.waitUntil(lambda: trainer(win).config.generator.width == 48, timeout=10000)
+    qtbot.waitUntil(lambda: trainer(win).G.net[0].out_features == 48, timeout=10000)
     # the worker's notice arrives through a queued signal, after the trainer changed
-    qtbot.waitUntil(lambda: "restarted" in win.statusBar().currentMessage(), timeout=5000)
+    qtbot.waitUntil(lambda: any("restarted" in m for m in shown), timeout=10000)
     pause(qtbot, win)
 
 
@@ -208,3 +210,34 @@ def test_fast_forward_draws_fewer_frames_and_keeps_training(qtbot, win):
     win.speed.setCurrentIndex(0)  # back to full speed: 32 frames, curves at 8
     qtbot.waitUntil(lambda: win.worker.snapshot_interval == pytest.approx(1 / 32), timeout=5000)
     assert win.curves.max_fps == 8.0
+
+
+def test_the_window_answers_while_torch_loads_and_keeps_what_was_changed(qtbot, monkeypatch):
+    """`ganlab` shows the window first and builds the trainer when torch has loaded (seconds later). Meanwhile
+    every command is harmless, and a setting changed then is the one the trainer starts with."""
+    import sys
+
+    errors = []
+    monkeypatch.setattr(sys, "excepthook", lambda *a: errors.append(a))
+    w = MainWindow(Config().with_values(SMALL), deferred=True)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.worker is None
+    w.play()
+    w.commands.step.emit()
+    w.reset()
+    w.speed.setCurrentIndex(1)
+    w.change("opt_d.lr", 0.0005)
+    w.redraw()
+    assert errors == [] and w.worker is None
+    from ganlab.app.main import _attach_when_torch_loaded
+
+    _attach_when_torch_loaded(w)
+    qtbot.waitUntil(lambda: w.worker is not None and w.frames_drawn > 0, timeout=30000)
+    assert w.worker.trainer.config.opt_d.lr == 0.0005
+    qtbot.waitUntil(lambda: w.worker.snapshot_interval == pytest.approx(0.1), timeout=5000)  # fast-forward
+    w.play()
+    qtbot.waitUntil(lambda: w.worker.trainer.iteration > 5, timeout=20000)
+    assert errors == []
+    w.close()
+    assert not w.thread.thread.isRunning()
