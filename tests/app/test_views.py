@@ -837,3 +837,25 @@ def test_heatmaps_paint_true_colour_from_a_device_cache_and_show_the_lut_colours
     want = style.d_colormap().map(float(snap.d_prob[i, j]), mode="qcolor")
     assert abs(got.red() - want.red()) <= 6 and abs(got.green() - want.green()) <= 6
     assert abs(got.blue() - want.blue()) <= 6
+
+
+def test_views_paint_from_qt_without_python_paint_events_and_still_prepare_the_scene(qtbot):
+    """pyqtgraph's GraphicsView.paintEvent (Python) held the GIL through all of Qt's C++ painting; ganlab's
+    views use Qt's own paintEvent and prepare the scene from a viewport event filter instead, so a changed
+    view range is still applied before the paint (ViewBox.prepareForPaint)."""
+    from ganlab.app.views._items import ResizingGraphicsView, ScaledPlotWidget
+    from ganlab.app.views.curves_view import _LayoutWidget
+
+    for cls in (ScaledPlotWidget, ResizingGraphicsView, _LayoutWidget):
+        assert cls.paintEvent is QtWidgets.QGraphicsView.paintEvent
+    f = shown(qtbot, FieldView())
+    f.update_snapshot(make_snapshot())
+    calls = []
+    f.plot_widget.scene().sigPrepareForPaint.connect(lambda: calls.append(1))
+    f.view.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0)
+    shot = f.plot_widget.viewport().grab()
+    assert calls  # the filter prepared the scene for that paint
+    assert not shot.isNull()
+    # the paint shows the new range: the marker at (2, 0) is outside it, the view's transform maps 0..1
+    (x0, x1), _ = f.view.viewRange()
+    assert (x0, x1) == pytest.approx((0.0, 1.0))

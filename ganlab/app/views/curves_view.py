@@ -29,7 +29,7 @@ from PySide6.QtCore import QCoreApplication
 from ganlab.core.history import decimate
 
 from .. import style
-from ._items import narrow_title
+from ._items import narrow_title, paint_without_gil
 
 MIN_POINTS = 400
 MAX_POINTS = 4000
@@ -142,6 +142,11 @@ class _LayoutWidget(pg.GraphicsLayoutWidget):
     """A GraphicsLayoutWidget that says when it was resized (after its layout took the new size)."""
 
     sigResized = QtCore.Signal()
+    paintEvent = QtWidgets.QGraphicsView.paintEvent  # Qt's own: painted with the GIL released
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        paint_without_gil(self)
 
     def resizeEvent(self, ev):
         super().resizeEvent(ev)
