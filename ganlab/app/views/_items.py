@@ -220,23 +220,17 @@ class _PrepareForPaint(QtCore.QObject):
         return False
 
 
-def paint_without_gil(view) -> None:
-    """For a GraphicsView subclass that sets `paintEvent = QtWidgets.QGraphicsView.paintEvent`. Measured with
-    benchmarks/bench_app.py: training kept 41-49 % of its headless speed at 32 frames/s, against 37-46 %."""
-    f = _PrepareForPaint(view)
-    view.viewport().installEventFilter(f)
-    view._prepare_filter = f
+class QtPaintedView:
+    """Mixin for the views' pyqtgraph GraphicsView subclasses: Qt's own C++ paintEvent with the scene prepared
+    by _PrepareForPaint (measured with benchmarks/bench_app.py: training kept 41-49 % of its headless speed at
+    32 frames/s, against 37-46 %), and `sigResized` (which the class defines) emitted after a resize."""
 
-
-class ScaledPlotWidget(pg.PlotWidget):
-    """A PlotWidget that says when it was resized (after its plot item took the new size)."""
-
-    sigResized = Signal()
     paintEvent = QtWidgets.QGraphicsView.paintEvent  # Qt's own: painted with the GIL released
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        paint_without_gil(self)
+        self._prepare_filter = _PrepareForPaint(self)
+        self.viewport().installEventFilter(self._prepare_filter)
 
     def resizeEvent(self, ev):
         super().resizeEvent(ev)
@@ -244,23 +238,21 @@ class ScaledPlotWidget(pg.PlotWidget):
             self.sigResized.emit()
 
 
-class ResizingGraphicsView(pg.GraphicsView):
+class ScaledPlotWidget(QtPaintedView, pg.PlotWidget):
+    """A PlotWidget that says when it was resized (after its plot item took the new size)."""
+
+    sigResized = Signal()
+
+
+class ResizingGraphicsView(QtPaintedView, pg.GraphicsView):
     """A plain pyqtgraph GraphicsView (scene in pixels, no central item) that says when it was resized."""
 
     sigResized = Signal()
 
-    paintEvent = QtWidgets.QGraphicsView.paintEvent  # Qt's own: painted with the GIL released
-
     def __init__(self, parent=None, background="default"):
         super().__init__(parent, background=background)
-        paint_without_gil(self)
         self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-    def resizeEvent(self, ev):
-        super().resizeEvent(ev)
-        if not self.closed:
-            self.sigResized.emit()
 
 
 def decorations(item, probe: float = 1000.0) -> tuple[float, float, float, float]:

@@ -29,7 +29,7 @@ from PySide6.QtCore import QCoreApplication
 from ganlab.core.history import decimate
 
 from .. import style
-from ._items import narrow_title, paint_without_gil
+from ._items import QtPaintedView, narrow_title
 
 MIN_POINTS = 400
 MAX_POINTS = 4000
@@ -138,20 +138,10 @@ class _Series:
         self.curve.setPen(pen)
 
 
-class _LayoutWidget(pg.GraphicsLayoutWidget):
+class _LayoutWidget(QtPaintedView, pg.GraphicsLayoutWidget):
     """A GraphicsLayoutWidget that says when it was resized (after its layout took the new size)."""
 
     sigResized = QtCore.Signal()
-    paintEvent = QtWidgets.QGraphicsView.paintEvent  # Qt's own: painted with the GIL released
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        paint_without_gil(self)
-
-    def resizeEvent(self, ev):
-        super().resizeEvent(ev)
-        if not self.closed:
-            self.sigResized.emit()
 
 
 class CurvesView(QtWidgets.QWidget):
