@@ -29,19 +29,18 @@ import math
 import os
 import random
 import sys
-import threading
 import time
-import traceback
 from collections import Counter, deque
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QMetaObject, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QMetaObject, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QFileDialog, QMessageBox, QSpinBox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import qtinput  # noqa: E402
+from guard import Guard  # noqa: E402
 
 from ganlab.app import export  # noqa: E402
 from ganlab.core import tomlio  # noqa: E402
@@ -78,46 +77,6 @@ def cost(cfg: Config) -> float:
     grid = cfg.theory.grid or 256
     snapshot = 2.0 * grid * grid * dp + 6.0 * cfg.theory.samples * gp + 5e4 * cfg.theory.samples
     return max(iteration / 8e9, snapshot / 1.2e10)
-
-
-# ===================================================================== guard
-class Guard:
-    """Records Python exceptions, Qt warnings and errors, and the worker's "Training stopped" messages."""
-
-    IGNORED = ("propagateSizeHints",)
-
-    def __init__(self):
-        self.errors: list[str] = []
-        self.worker_errors: list[str] = []
-        self._prev = None
-
-    def qt(self, mode, context, message) -> None:
-        if any(s in message for s in self.IGNORED):
-            return
-        if mode in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
-            self.errors.append(f"Qt {mode.name}: {message}")
-
-    def excepthook(self, t, v, tb) -> None:
-        self.errors.append("".join(traceback.format_exception(t, v, tb)))
-
-    def thread_hook(self, args) -> None:
-        self.errors.append("".join(traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)))
-
-    def install(self) -> None:
-        self._prev = (qInstallMessageHandler(self.qt), sys.excepthook, threading.excepthook)
-        sys.excepthook, threading.excepthook = self.excepthook, self.thread_hook
-
-    def uninstall(self) -> None:
-        if self._prev is not None:
-            qInstallMessageHandler(self._prev[0])
-            sys.excepthook, threading.excepthook = self._prev[1], self._prev[2]
-            self._prev = None
-
-    def watch(self, window) -> None:
-        window.worker.sigError.connect(self.worker_errors.append)
-
-    def problems(self) -> list[str]:
-        return self.errors + [m for m in self.worker_errors if "Training stopped" in m]
 
 
 # ===================================================================== the monkey

@@ -18,16 +18,15 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-import traceback
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
+from guard import Guard
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFileDialog, QSpinBox
 from qtinput import drag  # noqa: E402
@@ -46,47 +45,15 @@ DIVERGING = {"opt_d.name": "sgd", "opt_g.name": "sgd", "opt_d.lr": 1.0, "opt_g.l
 
 
 # ===================================================================== guard and window
-class Guard:
-    """Records Python exceptions, Qt warnings/errors and the worker's "Training stopped" messages."""
-
-    IGNORED = ("propagateSizeHints",)
-
-    def __init__(self):
-        self.errors: list[str] = []
-        self.worker_errors: list[str] = []
-
-    def qt(self, mode, context, message) -> None:
-        if any(s in message for s in self.IGNORED):
-            return
-        if mode in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
-            self.errors.append(f"Qt {mode.name}: {message}")
-
-    def excepthook(self, t, v, tb) -> None:
-        self.errors.append("".join(traceback.format_exception(t, v, tb)))
-
-    def thread_hook(self, args) -> None:
-        self.errors.append("".join(traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)))
-
-    def watch(self, window) -> None:
-        window.worker.sigError.connect(self.worker_errors.append)  # recorded in the worker thread: a list append
-
-    def check(self) -> None:
-        stopped = [m for m in self.worker_errors if "Training stopped" in m]
-        assert not self.errors and not stopped, "\n".join(self.errors + stopped)
-
-
 @pytest.fixture
 def guard(qapp):
     gc.collect()  # garbage of earlier tests (Qt objects in cycles) is freed here, in the GUI thread
     g = Guard()
-    prev_qt = qInstallMessageHandler(g.qt)
-    prev_hook, prev_thread_hook = sys.excepthook, threading.excepthook
-    sys.excepthook, threading.excepthook = g.excepthook, g.thread_hook
+    g.install()
     try:
         yield g
     finally:
-        sys.excepthook, threading.excepthook = prev_hook, prev_thread_hook
-        qInstallMessageHandler(prev_qt)
+        g.uninstall()
     g.check()
 
 
