@@ -49,7 +49,6 @@ class TrainingWorker(QObject):
         self.its_per_sec = 0.0
         self._timer: QTimer | None = None
         self._dirty = True
-        self._last_snap = 0.0
         self._next_snap = 0.0  # when the next snapshot is due: on a fixed beat, so a slow one is caught up
         self._last_theory = 0.0
         self._theory_dirty = True
@@ -303,9 +302,8 @@ class TrainingWorker(QObject):
             self._fail(e)
             return
         self.latest = snap  # one reference assignment: the GUI thread reads whichever is newest
-        self._last_snap = time.perf_counter()
         if full:
-            self._last_theory = self._last_snap
+            self._last_theory = time.perf_counter()
         self._dirty = self._theory_dirty = False
 
 
