@@ -99,10 +99,12 @@ def test_every_message_has_its_context():
 def test_compiled_qm_matches_the_ts_and_is_found_through_resources():
     node = resources.files() / "i18n" / "ganlab_ru.qm"
     assert node.is_file()
+    data = node.read_bytes()   # QTranslator reads this buffer later: it must outlive tr (a temporary was freed)
     tr = QTranslator()
-    assert tr.load(node.read_bytes())   # also how a zipped install loads it
+    assert tr.load(data)   # also how a zipped install loads it
     stale = [(c, s) for c, s, t in messages(TS) if tr.translate(c, s) != t.text]
     assert not stale, f"ganlab_ru.qm is older than ganlab_ru.ts: run packaging/i18n/update_translations.sh: {stale}"
+    del data
 
 
 def test_converter_recognises_plain_composed_and_formatted_texts():
