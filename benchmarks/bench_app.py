@@ -52,6 +52,9 @@ def app_rates(seconds: float, size=(1500, 950), speed: int = 0) -> tuple[float, 
     w = MainWindow()
     w.resize(*size)
     w.show()
+    from ganlab.app.window import freeze_startup_heap
+
+    freeze_startup_heap()   # as `ganlab` does once the trainer is built (main.py)
     w.speed.setCurrentIndex(speed)   # an entry of window.SPEEDS (0: full speed, 32 frames/s)
     got: dict[str, float] = {}
 

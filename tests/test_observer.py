@@ -207,3 +207,59 @@ def test_grid_is_kept_while_a_dragged_mode_still_fits():
     t.set_target(t.target.moved(0, (8.0, 0.0)))
     g1 = obs.take(theory=False).grid
     assert g1.xmax >= 8.0 + 4 * t.target.stds[0]
+
+
+# ------------------------------------------------------------------ theory jobs (the app runs them on a helper)
+def test_a_theory_job_evaluates_a_copy_of_d_taken_when_it_was_made():
+    from ganlab.core.observer import evaluate
+
+    t, obs = _pair()
+    t.step(5)
+    fake = obs.take(theory=False).fake
+    job = obs.theory_job(fake)
+    assert job.D is not t.D and job.iteration == 5
+    before = evaluate(job)
+    sync = evaluate(obs.theory_job(fake, shadow=False))           # D itself, evaluated now
+    np.testing.assert_array_equal(before[2], sync[2])             # same logits: the copy is exact
+    t.step(20)                                                    # training moves D on ...
+    after = evaluate(job)
+    np.testing.assert_array_equal(after[2], before[2])            # ... the job still shows D at iteration 5
+    assert not np.array_equal(evaluate(obs.theory_job(fake, shadow=False))[2], before[2])
+
+
+def test_accept_uses_a_result_adds_its_metrics_row_and_drops_stale_ones():
+    from ganlab.core.observer import evaluate
+
+    t, obs = _pair()
+    obs.take()                                                    # a full snapshot at iteration 0: one row
+    t.step(4)
+    result = evaluate(obs.theory_job(obs.take(theory=False).fake))
+    assert obs.accept(result)
+    s = obs.take(theory=False)
+    assert s.theory_iteration == 4 and s.d_logits is result[2]
+    assert list(obs.metrics.view()["step"]) == [0, 4]
+    assert s.metrics["jsd"][-1] == pytest.approx(result[4].jsd)
+
+    for make_stale in (obs.clear, lambda: obs.target_changed(structural=False), lambda: obs.take(theory=True)):
+        t.step(1)
+        late = evaluate(obs.theory_job(obs.take(theory=False).fake))
+        make_stale()                                             # a reset, a drag, a newer full evaluation
+        steps = list(obs.metrics.view().get("step", []))
+        assert not obs.accept(late)
+        assert list(obs.metrics.view().get("step", [])) == steps   # no row from the stale result
+        assert obs.take(theory=False).theory is not late[4]      # nor its fields
+
+
+def test_the_real_cloud_is_one_read_only_array_until_the_target_changes():
+    t, obs = _pair()
+    a = obs.take(theory=False).real
+    t.step(2)
+    assert obs.take(theory=False).real is a                       # views may skip an unchanged cloud
+    assert not a.flags.writeable
+    t.set_target(t.target.moved(0, t.target.means[0] + 0.5))     # a drag: a new (immutable) target
+    obs.target_changed(structural=False)
+    b = obs.take(theory=False).real
+    assert b is not a and b.shape == a.shape
+    moved = ~np.isclose(a, b).all(axis=1)
+    np.testing.assert_allclose(b[moved] - a[moved], 0.5, atol=1e-5)   # mode 0's points slid with it
+    assert 0 < moved.sum() < len(a)

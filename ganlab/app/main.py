@@ -88,6 +88,9 @@ def _attach_when_torch_loaded(win) -> None:
         poll.stop()
         if win.worker is None:
             win.attach_worker()
+        from .window import freeze_startup_heap
+
+        freeze_startup_heap()
 
     poll.timeout.connect(attach)
     poll.start()

@@ -44,7 +44,10 @@ SPEEDS = ((QT_TRANSLATE_NOOP("MainWindow", "Full speed"), 0.0, 32.0),
           (QT_TRANSLATE_NOOP("MainWindow", "30 it/s"), 30.0, 32.0),
           (QT_TRANSLATE_NOOP("MainWindow", "5 it/s (explain)"), 5.0, 32.0),
           (QT_TRANSLATE_NOOP("MainWindow", "1 it/s (slow)"), 1.0, 32.0))
-CURVES_FPS = 8.0   # the curves redraw at most this often (and at most every other frame)
+# The curves redraw at most this often (and at most every other frame). A redraw repaints six plots (~6 ms,
+# much of it pyqtgraph's Python paint holding the GIL): at 8 a second the curves alone cost training about
+# 20 % of its speed (benchmarks/bench_app.py, A/B); at 4 a second they still move smoothly enough to read.
+CURVES_FPS = 4.0
 
 
 FEATURES = ("export", "recording", "sessions", "lessons", "presenter", "language", "shortcuts")
@@ -64,6 +67,16 @@ def _collect_garbage_in_gui_thread() -> None:
         from pyqtgraph.util.garbage_collector import GarbageCollector
 
         _GC = GarbageCollector(interval=0.5)
+
+
+def freeze_startup_heap() -> None:
+    """Exempt everything alive once the app has started (torch, Qt wrappers, the networks: ~350,000
+    objects) from cycle collection: a full collection of them held the GIL for ~0.3 s every minute or so,
+    a visible stall of both the drawing and the training. What is created later is collected as before."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _feature_installers():

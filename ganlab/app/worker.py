@@ -4,24 +4,43 @@ The GUI talks to it only through queued slot calls (commands) and reads only `la
 Snapshot of plain numpy copies). A QTimer inside the worker thread runs ~10 ms chunks of training,
 so queued commands (pause, drag a mode, change a learning rate) run between chunks without locks,
 and "latest snapshot wins": a slow GUI never makes a queue.
+
+While training plays, the full evaluation (D on the grid, D*, JSD, coverage: most of a snapshot's cost)
+runs on a helper thread from copies (Observer.theory_job): torch and numpy compute it without the GIL, on
+the core that training leaves, instead of taking a tenth of the training thread. Its result is picked up
+here, in the worker thread, so the trainer, the observer and the metrics have one owner.
 """
 
 from __future__ import annotations
 
 import time
 import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ..core.config import Config
-from ..core.observer import Observer, Snapshot
+from ..core.observer import Observer, Snapshot, evaluate
 from ..core.target import GaussianMixture, TargetError
 from ..core.trainer import Trainer
 
 CHUNK_SECONDS = 0.010
 SNAPSHOT_INTERVAL = 1 / 32  # cheap frames (point clouds) for smooth motion: the GUI draws each one
 SNAPSHOT_SLACK = 0.004
+THEORY_NICE = 10
 THEORY_INTERVAL = 1 / 8     # full frames: D on the grid, D*, JSD, coverage (most of a snapshot's cost)
+
+
+def _lower_priority() -> None:
+    """The helper thread yields the CPU to training and drawing (2 cores, 3 busy threads): a niceness of
+    THEORY_NICE, where the OS allows it, so its evaluations fill the time the other two leave."""
+    import os
+    import threading
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), THEORY_NICE)
+    except (AttributeError, OSError):   # not Linux-like, or not allowed: a normal priority
+        pass
 
 
 class TrainingWorker(QObject):
@@ -52,6 +71,9 @@ class TrainingWorker(QObject):
         self._next_snap = 0.0  # when the next snapshot is due: on a fixed beat, so a slow one is caught up
         self._last_theory = 0.0
         self._theory_dirty = True
+        self.theory_async = True   # full evaluations on a helper thread while playing (False: in snapshot_now)
+        self._theory_pool: ThreadPoolExecutor | None = None
+        self._theory_job: Future | None = None
         self._chunk = 1
         self._per = 0.0  # seconds per iteration in the last chunk
         self._rate_t0 = time.perf_counter()
@@ -76,6 +98,10 @@ class TrainingWorker(QObject):
             self._timer.stop()
             self._timer.deleteLater()
             self._timer = None
+        if self._theory_pool is not None:
+            self._theory_pool.shutdown(wait=True, cancel_futures=True)   # at most one evaluation to finish
+            self._theory_pool = None
+            self._theory_job = None
 
     # -------------------------------------------------------------- commands
     @Slot()
@@ -251,6 +277,7 @@ class TrainingWorker(QObject):
             except Exception as e:
                 self._fail(e)
             self._check_status()
+        self._collect_theory()
         now = time.perf_counter()
         # (a chunk sized to end at the snapshot's time may end a little early: that counts as on time)
         if (self.playing or self._dirty) and now >= self._next_snap - SNAPSHOT_SLACK:
@@ -295,16 +322,38 @@ class TrainingWorker(QObject):
         # paused wants its frame now): a new beat from now.
         on_beat = -SNAPSHOT_SLACK <= late < self.snapshot_interval
         self._next_snap = (self._next_snap if on_beat else now) + self.snapshot_interval
-        full = self._theory_dirty or not self.playing or now - self._last_theory >= self.theory_interval
+        due = now - self._last_theory >= self.theory_interval
+        # A command (or a paused step) wants its full frame now; while playing, a due one goes to the helper.
+        full = self._theory_dirty or not self.playing or (due and not self.theory_async)
         try:
             snap = self.observer.take(theory=full, push=self.show_push, manifold=self.show_manifold)
+            submit = due and not full and self._theory_job is None
+            if submit:
+                self._submit_theory(snap)
         except Exception as e:
             self._fail(e)
             return
         self.latest = snap  # one reference assignment: the GUI thread reads whichever is newest
-        if full:
+        if full or submit:
             self._last_theory = time.perf_counter()
         self._dirty = self._theory_dirty = False
+
+    def _submit_theory(self, snap: Snapshot) -> None:
+        if self._theory_pool is None:
+            self._theory_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ganlab-theory",
+                                                   initializer=_lower_priority)
+        self._theory_job = self._theory_pool.submit(evaluate, self.observer.theory_job(snap.fake))
+
+    def _collect_theory(self) -> None:
+        """Take a finished helper evaluation: the next snapshot carries it."""
+        job = self._theory_job
+        if job is None or not job.done():
+            return
+        self._theory_job = None
+        try:
+            self.observer.accept(job.result())
+        except Exception as e:
+            self._fail(e)
 
 
 class WorkerThread:

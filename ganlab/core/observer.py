@@ -8,10 +8,12 @@ own, so watching a run never changes the numbers the run produces.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from torch import nn
 
 from . import losses
 from .coverage import Coverage, mode_coverage
@@ -51,6 +53,36 @@ class Snapshot:
     theory_iteration: int = 0               # iteration at which D, D*, JSD and coverage were computed
 
 
+@dataclass(frozen=True, eq=False)
+class TheoryJob:
+    """Everything a full evaluation reads, copied at one iteration, so that it can run on another thread
+    while training goes on (the app does this: the grid pass is most of a snapshot's cost, and torch and
+    numpy run it without the GIL that training needs)."""
+
+    grid: Grid
+    loss: str
+    D: nn.Module              # a copy of the discriminator: training may change the original meanwhile
+    fake: np.ndarray
+    target: GaussianMixture
+    bandwidth: float | None
+    device: torch.device
+    iteration: int
+    generation: int           # Observer.generation when copied: accept() drops a result that is stale
+
+
+def evaluate(job: TheoryJob) -> tuple:
+    """D on the grid, D*, JSD and coverage for a job: a pure function of the copies in it."""
+    with torch.no_grad():
+        d_logits = job.D(torch.from_numpy(job.grid.points()).to(job.device)).reshape(job.grid.n, job.grid.n)
+        d_logits = d_logits.float().cpu().numpy()
+    with np.errstate(invalid="ignore"):  # a diverged D gives NaN logits: NaN probabilities, no warning
+        d_prob = losses.logits_to_prob(job.loss, d_logits)
+    fields = compute_theory(job.target, job.fake, job.grid, h=job.bandwidth, d_prob=d_prob)
+    cov = mode_coverage(job.fake, job.target)
+    d_prob = None if d_prob is None else d_prob.astype(np.float32)
+    return job.grid, job.loss, d_logits, d_prob, fields, cov, job.iteration, job.generation
+
+
 class Observer:
     def __init__(self, trainer: Trainer, n_samples: int | None = None, grid_n: int | None = None):
         self.trainer = trainer
@@ -63,8 +95,11 @@ class Observer:
         self._z_key = None
         self._real_idx: np.ndarray | None = None
         self._real_eps: np.ndarray | None = None
+        self._real: tuple | None = None   # (target, its real cloud)
         self._display_seed = trainer.config.train.seed + 101
         self._full: tuple | None = None  # last full evaluation (D on grid, theory, coverage)
+        self._shadow: tuple | None = None   # (trainer's D, its copy for theory jobs)
+        self.generation = 0   # counts resets and target changes: results computed before one are stale
 
     # ----------------------------------------------------------- display state
     @property
@@ -98,17 +133,23 @@ class Observer:
         return self._z
 
     def real_samples(self) -> np.ndarray:
+        """The real cloud: the same read-only array until the target changes (a view may then skip it)."""
         tgt = self.trainer.target
         if self._real_idx is None or len(self._real_idx) != self.n_samples or self._real_idx.max() >= tgt.n_modes:
             rng = np.random.default_rng(self._display_seed)
             self._real_idx = rng.choice(tgt.n_modes, size=self.n_samples, p=tgt.weights)
             self._real_eps = rng.standard_normal((self.n_samples, 2))
-        pts = tgt.means[self._real_idx] + tgt.stds[self._real_idx, None] * self._real_eps
-        return pts.astype(np.float32)
+            self._real = None
+        if self._real is None or self._real[0] is not tgt:   # targets are immutable: identity is enough
+            pts = (tgt.means[self._real_idx] + tgt.stds[self._real_idx, None] * self._real_eps).astype(np.float32)
+            pts.flags.writeable = False
+            self._real = (tgt, pts)
+        return self._real[1]
 
     def target_changed(self, structural: bool) -> None:
         """A mode was added or removed (structural) or moved/resized: redraw the real cloud's modes."""
         self._full = None  # D* depends on the target: the next snapshot recomputes it
+        self.generation += 1
         if structural:
             self._real_idx = None
 
@@ -118,8 +159,9 @@ class Observer:
         """A snapshot of the current state.
 
         theory=False is the cheap frame: new point clouds, but D on the grid, D*, JSD and coverage
-        are carried over from the last full snapshot (the app refreshes those ~10 times a second and
-        the clouds every frame: the grid evaluation is most of a snapshot's cost).
+        are carried over from the last full evaluation (the app refreshes those ~8 times a second, on
+        another thread through theory_job and accept, and the clouds every frame: the grid evaluation is
+        most of a snapshot's cost).
         """
         t = self.trainer
         cfg = t.config
@@ -135,8 +177,10 @@ class Observer:
                 fake = t.G(z).cpu().numpy().astype(np.float32)
         full = self._full
         if theory or full is None or full[0] is not grid or full[1] != cfg.train.loss:
-            full = self._full = self._evaluate(grid, fake, record)
-        _, _, d_logits, d_prob, fields, cov, theory_iteration = full
+            self.generation += 1  # newer than any job still running elsewhere
+            self.accept(evaluate(self.theory_job(fake, shadow=False)), record)
+            full = self._full
+        _, _, d_logits, d_prob, fields, cov, theory_iteration, _ = full
         man = None
         if manifold:
             zg = noise_grid(cfg.noise.dim, cfg.noise.dist, 48 if cfg.noise.dim == 2 else 400)
@@ -154,26 +198,46 @@ class Observer:
             message=t.message, device=str(t.device), seed=cfg.train.seed, freeze_g=t.freeze_g,
             freeze_d=t.freeze_d, theory_iteration=theory_iteration)
 
-    def _evaluate(self, grid: Grid, fake: np.ndarray, record: bool) -> tuple:
+    # --------------------------------------------------------------- theory
+    def theory_job(self, fake: np.ndarray, shadow: bool = True) -> TheoryJob:
+        """Copies for a full evaluation of the current state, with `fake` the displayed G(z).
+
+        shadow=True evaluates a copy of D, for another thread (one job at a time: the copy is reused);
+        shadow=False evaluates D itself, on this thread, now."""
         t = self.trainer
         cfg = t.config
-        with torch.no_grad():
-            d_logits = t.D(torch.from_numpy(grid.points()).to(t.device)).reshape(grid.n, grid.n)
-            d_logits = d_logits.float().cpu().numpy()
-        with np.errstate(invalid="ignore"):  # a diverged D gives NaN logits: NaN probabilities, no warning
-            d_prob = losses.logits_to_prob(cfg.train.loss, d_logits)
-        fields = compute_theory(t.target, fake, grid, h=cfg.theory.bandwidth or None, d_prob=d_prob)
-        cov = mode_coverage(fake, t.target)
+        return TheoryJob(grid=self.grid(), loss=cfg.train.loss, D=self._d_copy() if shadow else t.D, fake=fake,
+                         target=t.target, bandwidth=cfg.theory.bandwidth or None, device=t.device,
+                         iteration=t.iteration, generation=self.generation)
+
+    def accept(self, full: tuple, record: bool = True) -> bool:
+        """Use an evaluate() result for the snapshots that follow and add its metrics row. False (and
+        nothing changes) for a stale result: its job was copied before a reset, a target change or a
+        newer full evaluation, or for another grid."""
+        grid, _, _, _, fields, cov, iteration, generation = full
+        if generation != self.generation or grid is not self.grid():
+            return False
+        self._full = full
         last = self.metrics.last()
-        if record and (last is None or last["step"] != t.iteration):
-            self.metrics.append(t.iteration, fields.jsd, fields.v_estimate, fields.v_at_dstar,
+        if record and (last is None or last["step"] != iteration):
+            self.metrics.append(iteration, fields.jsd, fields.v_estimate, fields.v_at_dstar,
                                 fields.kl_pg_pdata, fields.kl_pdata_pg, cov.modes_captured, cov.hq_fraction)
-        d_prob = None if d_prob is None else d_prob.astype(np.float32)
-        return grid, cfg.train.loss, d_logits, d_prob, fields, cov, t.iteration
+        return True
+
+    def _d_copy(self) -> nn.Module:
+        D = self.trainer.D
+        if self._shadow is None or self._shadow[0] is not D:
+            self._shadow = (D, copy.deepcopy(D).requires_grad_(False))
+        copy_d = self._shadow[1]
+        with torch.no_grad():
+            for dst, src in zip(copy_d.state_dict().values(), D.state_dict().values(), strict=True):
+                dst.copy_(src)
+        return copy_d
 
     def clear(self) -> None:
         self.metrics.clear()
         self._full = None
+        self.generation += 1
 
 
 def _fits(grid: Grid, target: GaussianMixture) -> bool:

@@ -6,6 +6,7 @@ not carry a held button); conftest.py sets mouseRateLimit=0 so no move is droppe
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -859,3 +860,32 @@ def test_views_paint_from_qt_without_python_paint_events_and_still_prepare_the_s
     # the paint shows the new range: the marker at (2, 0) is outside it, the view's transform maps 0..1
     (x0, x1), _ = f.view.viewRange()
     assert (x0, x1) == pytest.approx((0.0, 1.0))
+
+
+def test_field_skips_an_unchanged_real_cloud_and_qt_caches_it_and_the_axes(qtbot):
+    """Snapshots carry the same real array until the target changes: the field must not reload it, Qt keeps
+    it (and every axis) as a device pixmap, so that frames of the generated cloud call no Python for them."""
+    f = shown(qtbot, FieldView())
+    snap = make_snapshot()
+    f.update_snapshot(snap)
+    calls = []
+    orig = f.real_item.setData
+    f.real_item.setData = lambda **kw: calls.append(kw) or orig(**kw)
+    f.update_snapshot(dataclasses.replace(make_snapshot(seed=2, iteration=3), real=snap.real))
+    assert calls == []                                              # the same array object: skipped
+    new = make_snapshot(seed=4)
+    f.update_snapshot(new)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(f.real_item.getData()[0], new.real[:, 0])
+    cache = QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
+    assert f.real_item.cacheMode() == cache and f.fake_item.cacheMode() != cache   # the fake one changes
+    axes = [a["item"] for p in (f.plot, f.colorbar) for a in p.axes.values()]
+    assert axes and all(a.cacheMode() == cache for a in axes)
+
+
+def test_theory_and_curves_axes_are_cached(qtbot):
+    cache = QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
+    t = shown(qtbot, TheoryView(), 900, 400)
+    c = shown(qtbot, CurvesView(max_fps=None), 900, 700)
+    plots = (t.plot_d, t.plot_dstar, t.plot_diff, t.colorbar, t.diff_colorbar, *c.plots)
+    assert all(a["item"].cacheMode() == cache for p in plots for a in p.axes.values())

@@ -95,3 +95,45 @@ def test_frame_rate_sets_both_snapshot_intervals(clocked):
     assert w.theory_interval == pytest.approx(wk.THEORY_INTERVAL)
     w.set_frame_rate(0.0)
     assert w.snapshot_interval == pytest.approx(1.0)
+
+
+def test_while_playing_a_due_full_evaluation_runs_on_the_helper_and_the_next_snapshot_carries_it(clocked):
+    w, clock = clocked
+    w.trainer.step(3)
+    w._dirty = w._theory_dirty = False
+    w._last_theory = clock.t - 1.0                          # a full evaluation is due
+    w.snapshot_now()
+    job = w._theory_job
+    assert job is not None                                  # handed to the helper ...
+    assert w.latest.theory_iteration == 0                   # ... this frame still carries the old one
+    job.result(timeout=30)
+    w.trainer.step(2)
+    w._collect_theory()
+    assert w._theory_job is None
+    clock.t = w._next_snap
+    w.snapshot_now()
+    assert w.latest.iteration == 5 and w.latest.theory_iteration == 3
+    assert w.observer.metrics.view()["step"][-1] == 3
+    w.stop()
+    assert w._theory_pool is None
+
+
+def test_a_command_gets_its_full_frame_at_once_not_from_the_helper(clocked):
+    w, clock = clocked
+    w.trainer.step(2)
+    w._theory_dirty = True                                  # e.g. the loss was changed
+    w.snapshot_now()
+    assert w._theory_job is None and w.latest.theory_iteration == 2
+
+
+def test_the_helper_thread_runs_at_a_lower_priority(clocked):
+    os_ = pytest.importorskip("os")
+    if not hasattr(os_, "getpriority"):
+        pytest.skip("no thread priorities on this OS")
+    import threading
+
+    w, _ = clocked
+    w._submit_theory(w.latest)
+    got = w._theory_pool.submit(lambda: os_.getpriority(os_.PRIO_PROCESS, threading.get_native_id())).result(10)
+    assert got == max(wk.THEORY_NICE, os_.getpriority(os_.PRIO_PROCESS, 0))
+    w.stop()

@@ -255,6 +255,16 @@ class ResizingGraphicsView(QtPaintedView, pg.GraphicsView):
         self.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
 
+def cache_axes(*plots) -> None:
+    """Keep the plots' axes as device pixmaps. pyqtgraph replays an axis' tick texts (a QPicture) from Python
+    at every repaint of anything next to it, ~150 times a second in the window while training, all holding
+    the GIL that training needs; an axis changes only with its range, size or font, and pyqtgraph calls
+    update() then, which renews the pixmap. Exports render the scene directly and stay vector."""
+    for plot in plots:
+        for axis in plot.axes.values():
+            axis["item"].setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
 def decorations(item, probe: float = 1000.0) -> tuple[float, float, float, float]:
     """(left, top, right, bottom) pixels around a PlotItem's (or ColorBarItem's) ViewBox: its axes, title
     and margins. With fixed axis sizes these do not depend on the item's size, so one layout pass at a

@@ -29,7 +29,7 @@ from PySide6.QtCore import QCoreApplication
 from ganlab.core.history import decimate
 
 from .. import style
-from ._items import QtPaintedView, narrow_title
+from ._items import QtPaintedView, cache_axes, narrow_title
 
 MIN_POINTS = 400
 MAX_POINTS = 4000
@@ -177,6 +177,7 @@ class CurvesView(QtWidgets.QWidget):
         self.plot_kl = pg.PlotItem(axisItems=axes(_Log10Axis("left")))
         self.plot_grad = pg.PlotItem(axisItems=axes(_Log10Axis("left")))
         self.plots = (self.plot_loss, self.plot_jsd, self.plot_value, self.plot_cov, self.plot_kl, self.plot_grad)
+        cache_axes(*self.plots)
         tips = (QCoreApplication.translate("CurvesView", "The discriminator's and the generator's losses per "
                                            "iteration. For minimax and non-saturating losses L_D = log 4 at the "
                                            "equilibrium D = 1/2."),

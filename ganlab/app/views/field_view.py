@@ -29,7 +29,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 
 from .. import style
-from ._items import HeatmapItem, PointCloudItem, ScaledPlotWidget, decorations
+from ._items import HeatmapItem, PointCloudItem, ScaledPlotWidget, cache_axes, decorations
 
 MAX_ARROWS = 300           # generator push arrows drawn at most
 MAX_MANIFOLD_LINES = 25    # per direction, for a 2-D noise grid
@@ -190,11 +190,15 @@ class FieldView(QtWidgets.QWidget):
             "FieldView", "D(x): the discriminator's probability that x is a real sample: purple = likely "
             "real, green = likely generated. 0.5 (white) means it cannot tell, which is where training "
             "should end."))
+        cache_axes(self.plot, self.colorbar)
         self._critic = False
         self._image_rect_grid = None   # ImageItem.setRect needs an image: set after the first setImage
 
         # clouds
         self.real_item = PointCloudItem(name="real (p_data)")
+        # the real cloud changes only with the target: Qt keeps it as a pixmap and repaints it under every
+        # frame of the generated cloud without calling Python (a drag renews the pixmap each frame)
+        self.real_item.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.fake_item = PointCloudItem(name="generated (p_g)")
         # the real points (small) over the generated ones (larger, outlined): where G has found a
         # mode, both show; the other way round a tight real cloud vanishes under the orange
@@ -251,6 +255,7 @@ class FieldView(QtWidgets.QWidget):
         self._arrow_idx: np.ndarray | None = None
         self._push_age = 0
         self._heat_src = None
+        self._real_src = None
         self._manifold_age = 0
         self._manifold_key = None
         self._manifold_connect: np.ndarray | None = None
@@ -269,8 +274,8 @@ class FieldView(QtWidgets.QWidget):
         lay = self._layers
         if lay["heatmap"]:
             self._draw_heatmap(snap)
-        if lay["real"]:
-            self.real_item.setData(pos=snap.real)
+        if lay["real"] and snap.real is not self._real_src:   # the same array until the target changes
+            self._set_real(snap)
         if lay["fake"]:
             self.fake_item.setData(pos=snap.fake)
         # push and manifold may be computed only every few snapshots: keep the last ones a few
@@ -393,13 +398,17 @@ class FieldView(QtWidgets.QWidget):
         if name == "heatmap":
             self._draw_heatmap(snap)
         elif name == "real":
-            self.real_item.setData(pos=snap.real)
+            self._set_real(snap)
         elif name == "fake":
             self.fake_item.setData(pos=snap.fake)
         elif name == "push":
             self._draw_push(snap)
         elif name == "manifold":
             self._draw_manifold(snap)
+
+    def _set_real(self, snap) -> None:
+        self._real_src = snap.real
+        self.real_item.setData(pos=snap.real)
 
     def _draw_heatmap(self, snap) -> None:
         src = snap.d_logits  # the same array object until the worker evaluates D again

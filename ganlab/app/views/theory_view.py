@@ -21,7 +21,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from .. import style
-from ._items import HeatmapItem, ResizingGraphicsView, decorations, narrow_title, place
+from ._items import HeatmapItem, ResizingGraphicsView, cache_axes, decorations, narrow_title, place
 
 # Short titles (the full formulas are in each panel's tooltip and in the caption's).
 TITLE_D = "D(x)"
@@ -159,6 +159,7 @@ class TheoryView(QtWidgets.QWidget):
                                              interactive=False, width=BAR, pen=style.FOREGROUND,
                                              orientation="horizontal")
         self.diff_colorbar.setImageItem(self.image_diff)
+        cache_axes(self.plot_d, self.plot_dstar, self.plot_diff, self.colorbar, self.diff_colorbar)
         self.colorbar.setToolTip(QCoreApplication.translate(
             "TheoryView", "One colour scale for D and D*: green = likely generated, purple = likely real, "
             "white = 1/2 (cannot tell)."))
