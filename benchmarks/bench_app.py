@@ -3,7 +3,11 @@
 - training iterations per second headless (Trainer.step in a loop, same process, same config);
 - the same while the app runs and draws (worker thread + GUI redraws), and the frames per second, at full
   speed (32 frames/s) and in fast-forward (10 frames/s);
-- the time from `ganlab` to a shown window (a fresh process, `--smoke-test`).
+- the time from `ganlab` to a shown window (a fresh process, `--smoke-test`);
+- a paired ratio: in one process, phases of the playing, drawing app alternate with phases of a headless
+  Trainer.step loop (the app paused), and each app phase is divided by the headless one next to it. This
+  machine's speed drifts by +-20 % within a minute; the paired ratio is what changes of the code are
+  compared by (the separate medians above move with the drift).
 
 Run by hand: `QT_QPA_PLATFORM=offscreen python benchmarks/bench_app.py [--seconds 8]`.
 Writes benchmarks/results/app.txt.
@@ -75,6 +79,59 @@ def app_rates(seconds: float, size=(1500, 950), speed: int = 0) -> tuple[float, 
     return got["its"], got["fps"], points
 
 
+def paired_ratios(pairs: int, phase: float = 2.5, size=(1500, 950)) -> tuple[list[float], float]:
+    """(app it/s / headless it/s for each pair, median frames/s), full speed."""
+    import torch
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ganlab.app.window import MainWindow, freeze_startup_heap
+    from ganlab.core.config import Config
+    from ganlab.core.trainer import Trainer
+
+    torch.set_num_threads(1)
+    app = QApplication.instance() or QApplication([])
+    w = MainWindow()
+    w.resize(*size)
+    w.show()
+    freeze_startup_heap()
+    w.speed.setCurrentIndex(0)
+    head = Trainer(Config())
+    head.step(50)
+    live, alone, fps = [], [], []
+
+    def headless() -> None:   # blocks the event loop: the app is paused meanwhile
+        n, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < phase:
+            n += head.step(10)
+        alone.append(n / (time.perf_counter() - t0))
+
+    def cycle(i: int = 0) -> None:
+        if i == pairs:
+            app.quit()
+            return
+        w.play()
+
+        def measure() -> None:
+            it0, f0, t0 = w.worker.trainer.iteration, w.frames_drawn, time.perf_counter()
+
+            def end() -> None:
+                dt = time.perf_counter() - t0
+                live.append((w.worker.trainer.iteration - it0) / dt)
+                fps.append((w.frames_drawn - f0) / dt)
+                w.pause()
+                QTimer.singleShot(200, lambda: (headless(), cycle(i + 1)))
+
+            QTimer.singleShot(int(phase * 1000), end)
+
+        QTimer.singleShot(700, measure)   # the worker is up to speed
+
+    QTimer.singleShot(1500, cycle)
+    app.exec()
+    w.close()
+    return [a / h for a, h in zip(live, alone, strict=True)], statistics.median(fps)
+
+
 def startup_seconds() -> tuple[float, float]:
     """(window shown, first frame drawn), in seconds from the process start (interpreter start included)."""
     out = subprocess.run([sys.executable, "-m", "ganlab", "--smoke-test", "0"], check=True,
@@ -97,6 +154,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=8.0)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--pairs", type=int, default=16, help="pairs for the paired ratio (0: skip it)")
     ap.add_argument("--out", default="benchmarks/results/app.txt")
     args = ap.parse_args()
     from ganlab.app.window import SPEEDS
@@ -112,6 +170,7 @@ def main() -> None:
         its, f, _ = app_rates(args.seconds, speed=fast)
         live_ff.append(its)
         fps_ff.append(f)
+    ratios, pfps = paired_ratios(args.pairs) if args.pairs else ([], 0.0)
     starts = [startup_seconds() for _ in range(3)]
     h, li, fp = statistics.median(head), statistics.median(live), statistics.median(fps)
     lf, ff = statistics.median(live_ff), statistics.median(fps_ff)
@@ -123,6 +182,10 @@ def main() -> None:
         f"GUI frames                 {fp:7.1f} fps",
         f"training while GUI draws   {lf:7.0f} it/s   ({100 * lf / h:.0f}% of headless)   fast-forward",
         f"GUI frames                 {ff:7.1f} fps",
+        *([f"paired, one process        {100 * statistics.median(ratios):6.0f} %     of headless, full speed, "
+           f"{pfps:.1f} fps (median of {len(ratios)} pairs; quartiles "
+           f"{100 * statistics.quantiles(ratios, n=4)[0]:.0f}-{100 * statistics.quantiles(ratios, n=4)[2]:.0f} %)"]
+          if len(ratios) >= 2 else []),
         f"window shown after start   {statistics.median(s for s, _ in starts):7.2f} s (median of 3, fresh process)",
         f"first frame drawn after    {statistics.median(f for _, f in starts):7.2f} s (torch loaded, trainer built)",
     ]

@@ -889,3 +889,29 @@ def test_theory_and_curves_axes_are_cached(qtbot):
     c = shown(qtbot, CurvesView(max_fps=None), 900, 700)
     plots = (t.plot_d, t.plot_dstar, t.plot_diff, t.colorbar, t.diff_colorbar, *c.plots)
     assert all(a["item"].cacheMode() == cache for p in plots for a in p.axes.values())
+
+
+def test_cloud_drawn_without_the_gil_matches_pyside6_pixel_for_pixel(qtbot):
+    """The generated cloud is rasterised through ctypes (the GIL released); it must be exactly what
+    PySide6's drawPixmapFragments draws, with a partly culled cloud and a device pixel ratio of 1."""
+    from ganlab.app.views import _items
+
+    assert _items.draw_fragments is not None            # Linux: the fast path is in use
+    rng = np.random.default_rng(5)
+    item = _items.PointCloudItem(size=7.0, pen=style.pen(style.FAKE_EDGE, 1.0), brush=style.brush(style.FAKE))
+    item.setData(pos=rng.normal(0.0, 60.0, (3000, 2)))  # some points fall outside the image: culled
+    scene = QtWidgets.QGraphicsScene()
+    scene.addItem(item)
+    images = []
+    for gil_free in (True, False):
+        item.gil_free = gil_free
+        img = QtGui.QImage(240, 180, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(0)
+        painter = QtGui.QPainter(img)
+        scene.render(painter, QtCore.QRectF(0, 0, 240, 180), QtCore.QRectF(-120, -90, 240, 180))
+        painter.end()
+        images.append(np.frombuffer(img.constBits(), np.uint8, img.sizeInBytes()).copy())
+    assert np.count_nonzero(images[1]) > 10_000          # markers were drawn at all
+    np.testing.assert_array_equal(images[0], images[1])
+    with pytest.raises(ValueError):
+        _items.draw_fragments(QtGui.QPainter(), np.zeros((3, 9)), QtGui.QPixmap())
