@@ -159,7 +159,7 @@ class Observer:
         """A snapshot of the current state.
 
         theory=False is the cheap frame: new point clouds, but D on the grid, D*, JSD and coverage
-        are carried over from the last full evaluation (the app refreshes those ~8 times a second, on
+        are carried over from the last full evaluation (the app refreshes those up to 8 times a second, on
         another thread through theory_job and accept, and the clouds every frame: the grid evaluation is
         most of a snapshot's cost).
         """

@@ -231,7 +231,7 @@ class HeatmapItem(pg.ImageItem):
     pyqtgraph renders a lookup-table image as Indexed8, which QPainter scales about 6 times slower than
     RGB32 (3 ms against 0.5 ms per paint, 128^2 to 800^2 pixels), all of it holding the GIL that the
     training thread needs. The field repaints its heatmap under every cloud frame (30 a second) while
-    D changes 8 times a second: with Qt's device cache those repaints are one blit, and Python is not
+    D changes up to 8 times a second: with Qt's device cache those repaints are one blit, and Python is not
     called. Exports do not use the cache (they render the scene directly), so SVG stays exact.
     """
 
