@@ -100,7 +100,8 @@ class TrainingWorker(QObject):
             self._timer.deleteLater()
             self._timer = None
         if self._theory_pool is not None:
-            self._theory_pool.shutdown(wait=True, cancel_futures=True)   # at most one evaluation to finish
+            # not waiting: a running evaluation (seconds on a 512^2 grid) finishes on its copies, unread
+            self._theory_pool.shutdown(wait=False, cancel_futures=True)
             self._theory_pool = None
             self._theory_job = None
 

@@ -98,7 +98,7 @@ class Observer:
         self._real: tuple | None = None   # (target, its real cloud)
         self._display_seed = trainer.config.train.seed + 101
         self._full: tuple | None = None  # last full evaluation (D on grid, theory, coverage)
-        self._shadow: tuple | None = None   # (trainer's D, its copy for theory jobs)
+        self._shadow: tuple | None = None   # (trainer's D, its copy for theory jobs, device)
         self.generation = 0   # counts resets and target changes: results computed before one are stale
 
     # ----------------------------------------------------------- display state
@@ -225,9 +225,9 @@ class Observer:
         return True
 
     def _d_copy(self) -> nn.Module:
-        D = self.trainer.D
-        if self._shadow is None or self._shadow[0] is not D:
-            self._shadow = (D, copy.deepcopy(D).requires_grad_(False))
+        D, device = self.trainer.D, self.trainer.device
+        if self._shadow is None or self._shadow[0] is not D or self._shadow[2] != device:
+            self._shadow = (D, copy.deepcopy(D).requires_grad_(False), device)
         copy_d = self._shadow[1]
         with torch.no_grad():
             for dst, src in zip(copy_d.state_dict().values(), D.state_dict().values(), strict=True):
