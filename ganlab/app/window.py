@@ -69,6 +69,16 @@ def _collect_garbage_in_gui_thread() -> None:
         _GC = GarbageCollector(interval=0.5)
 
 
+def quit_keys() -> list[QKeySequence]:
+    """Ctrl+Q everywhere, and the platform's own Quit keys besides. Where the platform's Quit is Ctrl+Q too
+    (X11 desktops), listing it twice made Qt call the shortcut ambiguous and Ctrl+Q did nothing."""
+    keys = [QKeySequence("Ctrl+Q")]
+    for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Quit):
+        if k not in keys and not k.isEmpty():
+            keys.append(k)
+    return keys
+
+
 def freeze_startup_heap() -> None:
     """Exempt everything alive once the app has started (torch, Qt wrappers, the networks: ~350,000
     objects) from cycle collection: a full collection of them held the GIL for ~0.3 s every minute or so,
@@ -281,7 +291,7 @@ class MainWindow(QMainWindow):
             install(self)
         self.menu_file.addSeparator()
         quit_act = QAction(self.tr("&Quit"), self)
-        quit_act.setShortcuts([QKeySequence("Ctrl+Q"), QKeySequence(QKeySequence.Quit)])
+        quit_act.setShortcuts(quit_keys())
         quit_act.triggered.connect(self.close)
         self.menu_file.addAction(quit_act)
 

@@ -234,3 +234,23 @@ def test_overlay_in_presenter_mode_and_small_windows_fits(qtbot, win):
     ov.layout().activate()
     for lab in ov.columns:
         assert lab.geometry().bottom() <= ov.height() and lab.geometry().right() <= ov.width()
+
+
+def test_ctrl_q_quits_where_the_platform_quit_key_is_ctrl_q_too(qtbot, monkeypatch):
+    """On X11 desktops QKeySequence.Quit is [Ctrl+Q, Exit]: Ctrl+Q listed twice was an ambiguous shortcut
+    ("QAction::event: Ambiguous shortcut overload: Ctrl+Q") and did not quit."""
+    from PySide6.QtTest import QTest
+
+    from ganlab.app import window as window_mod
+
+    bindings = [QKeySequence("Ctrl+Q"), QKeySequence(Qt.Key.Key_Exit)]
+    monkeypatch.setattr(window_mod.QKeySequence, "keyBindings", staticmethod(lambda key: list(bindings)))
+    assert [k.toString() for k in window_mod.quit_keys()] == ["Ctrl+Q", bindings[1].toString()]
+    w = MainWindow(deferred=True)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
+    QTest.keyClick(w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=3000)
