@@ -99,7 +99,7 @@ class Observer:
         self._display_seed = trainer.config.train.seed + 101
         self._full: tuple | None = None  # last full evaluation (D on grid, theory, coverage)
         self._shadow: tuple | None = None   # (trainer's D, its copy for theory jobs, device)
-        self.generation = 0   # counts resets and target changes: results computed before one are stale
+        self.generation = 0   # counts resets, target changes and full evaluations: older results are stale
 
     # ----------------------------------------------------------- display state
     @property

@@ -25,8 +25,8 @@ def _gil_free_fragments():
     """QPainter::drawPixmapFragments called through ctypes, which releases the GIL during the call.
 
     PySide6 keeps the GIL while Qt rasterises the 2000 markers of the generated cloud (about 1 ms, 32 times a
-    second), and the training thread waits all that time: switching this one call measured 65 % -> 71 % of
-    headless training speed in the live app. Qt's C++ API is stable within Qt 6 and this is its Itanium-ABI
+    second), and the training thread waits all that time: switching this one call gained 3 to 6 points of
+    headless training speed in the live app (A/B runs). Qt's C++ API is stable within Qt 6 and this is its Itanium-ABI
     name on Linux (tested there, pixel for pixel against PySide6's call); elsewhere, or where the library or
     the symbol is not found, None, and the PySide6 call is used."""
     import ctypes
