@@ -32,15 +32,17 @@ THEORY_INTERVAL = 1 / 8     # full frames: D on the grid, D*, JSD, coverage (mos
 
 
 def _lower_priority() -> None:
-    """The helper thread yields the CPU to training and drawing (2 cores, 3 busy threads) by a niceness of
-    THEORY_NICE where the OS allows it. Measured in the live app at full speed: 10 halved its refreshes (3 a
-    second: it also waits for the GIL), 0 gave 7 a second and training ~5 % less; 5 gives about 6."""
+    """The helper thread yields the CPU to training and drawing (2 cores, 3 busy threads): THEORY_NICE more
+    niceness than the thread that started it (raising it is always allowed). Measured in the live app at full
+    speed: +10 halved its refreshes (3 a second: it also waits for the GIL), +0 gave 7 a second and training
+    ~5 % less; +5 gives about 6."""
     import os
     import threading
 
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), THEORY_NICE)
-    except (AttributeError, OSError):   # not Linux-like, or not allowed: a normal priority
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + THEORY_NICE))
+    except (AttributeError, OSError):   # no per-thread priorities here: a normal priority
         pass
 
 
