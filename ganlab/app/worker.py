@@ -74,7 +74,6 @@ class TrainingWorker(QObject):
         self._next_snap = 0.0  # when the next snapshot is due: on a fixed beat, so a slow one is caught up
         self._last_theory = 0.0
         self._theory_dirty = True
-        self.theory_async = True   # full evaluations on a helper thread while playing (False: in snapshot_now)
         self._theory_pool: ThreadPoolExecutor | None = None
         self._theory_job: Future | None = None
         self._chunk = 1
@@ -328,7 +327,7 @@ class TrainingWorker(QObject):
         self._next_snap = (self._next_snap if on_beat else now) + self.snapshot_interval
         due = now - self._last_theory >= self.theory_interval
         # A command (or a paused step) wants its full frame now; while playing, a due one goes to the helper.
-        full = self._theory_dirty or not self.playing or (due and not self.theory_async)
+        full = self._theory_dirty or not self.playing
         try:
             snap = self.observer.take(theory=full, push=self.show_push, manifold=self.show_manifold)
             submit = due and not full and self._theory_job is None
