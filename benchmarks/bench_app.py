@@ -38,28 +38,37 @@ def headless_rate(seconds: float) -> float:
     torch.set_num_threads(1)
     t = Trainer(Config())
     t.step(50)
+    return _steps_per_second(t, seconds)
+
+
+def _steps_per_second(trainer, seconds: float) -> float:
     n, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < seconds:
-        n += t.step(10)
+        n += trainer.step(10)
     return n / (time.perf_counter() - t0)
+
+
+def _open_window(size, speed: int = 0):
+    """(app, window) as `ganlab` has them once the trainer is built, at an entry of window.SPEEDS."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from ganlab.app.window import MainWindow, freeze_startup_heap
+
+    w = MainWindow()
+    w.resize(*size)
+    w.show()
+    freeze_startup_heap()   # as main.py does once the trainer is built
+    w.speed.setCurrentIndex(speed)   # 0: full speed, 32 frames/s
+    return app, w
 
 
 def app_rates(seconds: float, size=(1500, 950), speed: int = 0) -> tuple[float, float, int]:
     """Training it/s and frames/s in the real window, driven by app.exec() as `ganlab` runs it (the event
     loop releases the GIL while it waits; a processEvents loop would not be the app)."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication([])
-    from ganlab.app.window import MainWindow
-
-    w = MainWindow()
-    w.resize(*size)
-    w.show()
-    from ganlab.app.window import freeze_startup_heap
-
-    freeze_startup_heap()   # as `ganlab` does once the trainer is built (main.py)
-    w.speed.setCurrentIndex(speed)   # an entry of window.SPEEDS (0: full speed, 32 frames/s)
+    app, w = _open_window(size, speed)
     got: dict[str, float] = {}
 
     def begin() -> None:
@@ -83,28 +92,18 @@ def paired_ratios(pairs: int, phase: float = 2.5, size=(1500, 950)) -> tuple[lis
     """(app it/s / headless it/s for each pair, median frames/s), full speed."""
     import torch
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
-    from ganlab.app.window import MainWindow, freeze_startup_heap
     from ganlab.core.config import Config
     from ganlab.core.trainer import Trainer
 
     torch.set_num_threads(1)
-    app = QApplication.instance() or QApplication([])
-    w = MainWindow()
-    w.resize(*size)
-    w.show()
-    freeze_startup_heap()
-    w.speed.setCurrentIndex(0)
+    app, w = _open_window(size)
     head = Trainer(Config())
     head.step(50)
     live, alone, fps = [], [], []
 
     def headless() -> None:   # blocks the event loop: the app is paused meanwhile
-        n, t0 = 0, time.perf_counter()
-        while time.perf_counter() - t0 < phase:
-            n += head.step(10)
-        alone.append(n / (time.perf_counter() - t0))
+        alone.append(_steps_per_second(head, phase))
 
     def cycle(i: int = 0) -> None:
         if i == pairs:
@@ -174,6 +173,7 @@ def main() -> None:
     starts = [startup_seconds() for _ in range(3)]
     h, li, fp = statistics.median(head), statistics.median(live), statistics.median(fps)
     lf, ff = statistics.median(live_ff), statistics.median(fps_ff)
+    q1, _, q3 = statistics.quantiles(ratios, n=4) if len(ratios) >= 2 else (0.0, 0.0, 0.0)
     lines = [
         f"# bench_app  {time.strftime('%Y-%m-%d %H:%M')}  {os.cpu_count()} CPUs  offscreen, 1500x950 window, "
         f"{points} points drawn, default config (median of {args.rounds} rounds)",
@@ -183,8 +183,7 @@ def main() -> None:
         f"training while GUI draws   {lf:7.0f} it/s   ({100 * lf / h:.0f}% of headless)   fast-forward",
         f"GUI frames                 {ff:7.1f} fps",
         *([f"paired, one process        {100 * statistics.median(ratios):6.0f} %     of headless, full speed, "
-           f"{pfps:.1f} fps (median of {len(ratios)} pairs; quartiles "
-           f"{100 * statistics.quantiles(ratios, n=4)[0]:.0f}-{100 * statistics.quantiles(ratios, n=4)[2]:.0f} %)"]
+           f"{pfps:.1f} fps (median of {len(ratios)} pairs; quartiles {100 * q1:.0f}-{100 * q3:.0f} %)"]
           if len(ratios) >= 2 else []),
         f"window shown after start   {statistics.median(s for s, _ in starts):7.2f} s (median of 3, fresh process)",
         f"first frame drawn after    {statistics.median(f for _, f in starts):7.2f} s (torch loaded, trainer built)",
