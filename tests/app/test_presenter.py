@@ -17,8 +17,8 @@ from ganlab.app import style
 from ganlab.app.window import FEATURES, MainWindow
 
 
-@pytest.fixture
-def win(qtbot):
+def active_window(qtbot) -> MainWindow:
+    """A shown, active MainWindow without a worker: keys reach its shortcuts."""
     w = MainWindow(deferred=True)
     qtbot.addWidget(w)
     w.resize(1200, 760)
@@ -26,6 +26,12 @@ def win(qtbot):
     qtbot.waitExposed(w)
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
+    return w
+
+
+@pytest.fixture
+def win(qtbot):
+    w = active_window(qtbot)
     yield w
     if getattr(w, "presenter", None) is not None and w.presenter.active:
         w.presenter.leave()   # never leak a big application font into other tests
@@ -246,11 +252,6 @@ def test_ctrl_q_quits_where_the_platform_quit_key_is_ctrl_q_too(qtbot, monkeypat
     bindings = [QKeySequence("Ctrl+Q"), QKeySequence(Qt.Key.Key_Exit)]
     monkeypatch.setattr(window_mod.QKeySequence, "keyBindings", staticmethod(lambda key: list(bindings)))
     assert [k.toString() for k in window_mod.quit_keys()] == ["Ctrl+Q", bindings[1].toString()]
-    w = MainWindow(deferred=True)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
+    w = active_window(qtbot)   # built after the patch: its Quit action takes these bindings
     QTest.keyClick(w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=3000)

@@ -196,7 +196,7 @@ def test_close_while_training_stops_the_thread_quietly(qtbot, recwarn):
 
 
 def test_fast_forward_draws_fewer_frames_and_keeps_training(qtbot, win):
-    """The Speed box's fast-forward entry: no iteration cap, 10 frames a second, the curves at 5."""
+    """The Speed box's fast-forward entry: no iteration cap, 10 frames a second, the curves at most at 5."""
     from ganlab.app.window import CURVES_FPS, SPEEDS
 
     i = next(k for k, s in enumerate(SPEEDS) if s[0].startswith("Fast-forward"))
