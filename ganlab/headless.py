@@ -22,7 +22,7 @@ from . import __version__
 from .core.config import Config
 from .core.history import History
 from .core.observer import Observer
-from .core.tomlio import write_atomic
+from .core.files import write_atomic
 from .core.trainer import Trainer
 
 CSV_COLUMNS = ("step", "loss_d", "loss_g", "jsd", "v_estimate", "v_at_dstar", "kl_pg_pdata",

@@ -5,6 +5,7 @@ import os
 import pytest
 
 from ganlab.core import tomlio
+from ganlab.core.files import write_atomic
 from ganlab.core.config import (
     ACTIVATIONS,
     CONFIG_VERSION,
@@ -268,10 +269,10 @@ def test_tomlio_scalars():
 
 def test_write_atomic_replaces(tmp_path):
     p = tmp_path / "f.txt"
-    tomlio.write_atomic(p, "one")
-    tomlio.write_atomic(p, "two")
+    write_atomic(p, "one")
+    write_atomic(p, "two")
     assert p.read_text() == "two"
-    tomlio.write_atomic(p, b"\x00\x01")
+    write_atomic(p, b"\x00\x01")
     assert p.read_bytes() == b"\x00\x01"
     assert [f.name for f in tmp_path.iterdir()] == ["f.txt"]
 
@@ -319,8 +320,8 @@ def test_toml_strings_with_control_characters_round_trip(tmp_path):
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 def test_write_atomic_file_mode(tmp_path):
     p = tmp_path / "out.csv"
-    tomlio.write_atomic(p, "a")
+    write_atomic(p, "a")
     assert p.stat().st_mode & 0o777 == 0o644  # not mkstemp's private 0600
     p.chmod(0o640)
-    tomlio.write_atomic(p, "b")
+    write_atomic(p, "b")
     assert p.stat().st_mode & 0o777 == 0o640 and p.read_text() == "b"

@@ -7,7 +7,8 @@ import torch
 from ganlab.core.config import Config
 from ganlab.core.coverage import Coverage
 from ganlab.core.grid import Grid
-from ganlab.core.observer import METRIC_COLUMNS, Observer, Snapshot
+from ganlab.core.observer import Observer
+from ganlab.core.snapshot import METRIC_COLUMNS, Snapshot
 from ganlab.core.theory import TheoryFields
 from ganlab.core.trainer import Trainer
 

@@ -24,7 +24,7 @@ import pytest
 import torch
 
 from ganlab import cli, headless
-from ganlab.core import tomlio
+from ganlab.core import files
 from ganlab.core.config import Config, ConfigError, all_keys, field_info
 from ganlab.core.grid import Grid
 from ganlab.core.observer import Observer
@@ -418,11 +418,11 @@ def test_atomic_write_failure_leaves_no_half_file_and_keeps_the_old_one(tmp_path
     target = tmp_path / "out.txt"
     target.write_text("old")
     if where == "mkstemp":
-        monkeypatch.setattr(tomlio.tempfile, "mkstemp", _raise(err))
+        monkeypatch.setattr(files.tempfile, "mkstemp", _raise(err))
     else:
-        monkeypatch.setattr(tomlio.os, where, _raise(err))
+        monkeypatch.setattr(files.os, where, _raise(err))
     with pytest.raises(OSError) as exc:
-        tomlio.write_atomic(target, "new" * 1000)
+        files.write_atomic(target, "new" * 1000)
     assert exc.value.errno == err
     monkeypatch.undo()
     assert target.read_text() == "old" and sorted(os.listdir(tmp_path)) == ["out.txt"]
@@ -433,7 +433,7 @@ def test_session_save_to_a_full_disk_or_missing_folder(tmp_path, monkeypatch):
     t.step(2)
     with pytest.raises(SessionError, match=r"cannot write"):
         save_session(tmp_path / "nope" / "x.ganlab", t)
-    monkeypatch.setattr(tomlio.os, "fsync", _raise(errno.ENOSPC))
+    monkeypatch.setattr(files.os, "fsync", _raise(errno.ENOSPC))
     with pytest.raises(SessionError, match=r"No space left"):
         save_session(tmp_path / "x.ganlab", t)
     monkeypatch.undo()
@@ -442,7 +442,7 @@ def test_session_save_to_a_full_disk_or_missing_folder(tmp_path, monkeypatch):
 
 
 def test_headless_run_to_a_full_disk_exits_2(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(tomlio.os, "fsync", _raise(errno.ENOSPC))
+    monkeypatch.setattr(files.os, "fsync", _raise(errno.ENOSPC))
     code = cli.main(["run", "--steps", "3", "--out", str(tmp_path), "--quiet", "--no-figures",
                      *sum((["--set", f"{k}={v}"] for k, v in SMALL.items()), [])])
     assert code == 2 and "No space left" in capsys.readouterr().err

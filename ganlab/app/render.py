@@ -33,7 +33,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QPo
 from PySide6.QtGui import QColor, QImage, QPainter, QRegion
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ..core.tomlio import write_atomic
+from ..core.files import write_atomic
 
 VIEWS = ("field", "theory", "curves", "window")
 SCALES = (1, 2, 3)

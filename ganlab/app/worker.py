@@ -20,7 +20,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ..core.config import Config
-from ..core.observer import Observer, Snapshot, evaluate
+from ..core.observer import Observer, evaluate
+from ..core.snapshot import Snapshot
 from ..core.target import GaussianMixture, TargetError
 from ..core.trainer import Trainer
 

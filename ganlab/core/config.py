@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import tomlio
+from .files import write_atomic
 
 LOSSES = ("minimax", "nonsaturating", "lsgan", "wgan-gp", "hinge")
 OPTIMIZERS = ("adam", "sgd")
@@ -180,7 +181,7 @@ class Config:
         return tomlio.dumps(self.to_dict())
 
     def save(self, path: str | Path) -> None:
-        tomlio.write_atomic(Path(path), self.to_toml())
+        write_atomic(Path(path), self.to_toml())
 
     @classmethod
     def load(cls, path: str | Path) -> Config:

@@ -21,36 +21,10 @@ from .grid import Grid
 from .history import History
 from .networks import noise_grid, sample_noise
 from .target import GaussianMixture
+from .snapshot import METRIC_COLUMNS, Snapshot
 from .theory import TheoryFields, compute_theory
 from .trainer import Trainer
 
-METRIC_COLUMNS = ("step", "jsd", "v_estimate", "v_at_dstar", "kl_pg_pdata", "kl_pdata_pg",
-                  "modes_captured", "hq_fraction")
-
-
-@dataclass
-class Snapshot:
-    iteration: int
-    target: GaussianMixture
-    loss: str
-    real: np.ndarray                    # (N, 2) float32
-    fake: np.ndarray                    # (N, 2) float32
-    grid: Grid
-    d_logits: np.ndarray                # (n, n) float32, [iy, ix]
-    d_prob: np.ndarray | None           # D(x) as a probability, None when the loss has no such reading
-    theory: TheoryFields | None
-    coverage: Coverage | None
-    fake_push: np.ndarray | None = None     # (N, 2): -dL_G/dx at each fake point
-    manifold: np.ndarray | None = None      # G over a noise grid: (m, 2) for 1-D noise, (m, m, 2) for 2-D
-    losses: dict[str, np.ndarray] = field(default_factory=dict)   # per iteration (History.view())
-    metrics: dict[str, np.ndarray] = field(default_factory=dict)  # per theory refresh
-    status: str = "ok"
-    message: str = ""
-    device: str = "cpu"
-    seed: int = 0
-    freeze_g: bool = False
-    freeze_d: bool = False
-    theory_iteration: int = 0               # iteration at which D, D*, JSD and coverage were computed
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,7 +170,8 @@ class Observer:
             grid=grid, d_logits=d_logits, d_prob=d_prob, theory=fields, coverage=cov, fake_push=fake_push,
             manifold=man, losses=t.losses.view(), metrics=self.metrics.view(), status=t.status,
             message=t.message, device=str(t.device), seed=cfg.train.seed, freeze_g=t.freeze_g,
-            freeze_d=t.freeze_d, theory_iteration=theory_iteration)
+            freeze_d=t.freeze_d, theory_iteration=theory_iteration,
+            has_dstar=losses.has_closed_form_dstar(cfg.train.loss))
 
     # --------------------------------------------------------------- theory
     def theory_job(self, fake: np.ndarray, shadow: bool = True) -> TheoryJob:

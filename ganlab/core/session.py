@@ -38,7 +38,7 @@ from .config import Config, ConfigError
 from .networks import Discriminator, Generator
 from .observer import METRIC_COLUMNS, Observer
 from .target import GaussianMixture, TargetError
-from .tomlio import write_atomic
+from .files import write_atomic
 from .trainer import LOSS_COLUMNS, StepStats, Trainer, resolve_device
 
 FORMAT_NAME = "ganlab-session"

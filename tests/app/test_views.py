@@ -22,7 +22,8 @@ from ganlab.core.config import Config
 from ganlab.core.coverage import mode_coverage
 from ganlab.core.grid import Grid
 from ganlab.core.history import History
-from ganlab.core.observer import METRIC_COLUMNS, Observer, Snapshot
+from ganlab.core.observer import Observer
+from ganlab.core.snapshot import METRIC_COLUMNS, Snapshot
 from ganlab.core.presets import ring
 from ganlab.core.target import GaussianMixture
 from ganlab.core.theory import compute_theory

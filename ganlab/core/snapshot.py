@@ -1,0 +1,45 @@
+"""The contract between the training side and everything that shows it: a Snapshot is one frame of a run,
+plain numpy and frozen-in-time copies, so any thread may read it and no view needs torch or the trainer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .coverage import Coverage
+from .grid import Grid
+from .target import GaussianMixture
+from .theory import TheoryFields
+
+METRIC_COLUMNS = ("step", "jsd", "v_estimate", "v_at_dstar", "kl_pg_pdata", "kl_pdata_pg",
+                  "modes_captured", "hq_fraction")
+
+
+@dataclass
+class Snapshot:
+    """One frame of a run as plain numpy: what every view and export reads, from any thread."""
+
+    iteration: int
+    target: GaussianMixture
+    loss: str
+    real: np.ndarray                    # (N, 2) float32
+    fake: np.ndarray                    # (N, 2) float32
+    grid: Grid
+    d_logits: np.ndarray                # (n, n) float32, [iy, ix]
+    d_prob: np.ndarray | None           # D(x) as a probability, None when the loss has no such reading
+    theory: TheoryFields | None
+    coverage: Coverage | None
+    fake_push: np.ndarray | None = None     # (N, 2): -dL_G/dx at each fake point
+    manifold: np.ndarray | None = None      # G over a noise grid: (m, 2) for 1-D noise, (m, m, 2) for 2-D
+    losses: dict[str, np.ndarray] = field(default_factory=dict)   # per iteration (History.view())
+    metrics: dict[str, np.ndarray] = field(default_factory=dict)  # per theory refresh
+    status: str = "ok"
+    message: str = ""
+    device: str = "cpu"
+    seed: int = 0
+    freeze_g: bool = False
+    freeze_d: bool = False
+    theory_iteration: int = 0               # iteration at which D, D*, JSD and coverage were computed
+    has_dstar: bool = True                  # the loss has the closed-form optimum D* = p_data / (p_data + p_g)
