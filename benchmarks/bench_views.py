@@ -31,8 +31,8 @@ from ganlab.app.views import CurvesView, FieldView, TheoryView  # noqa: E402
 from ganlab.core import losses as core_losses  # noqa: E402
 from ganlab.core.coverage import mode_coverage  # noqa: E402
 from ganlab.core.grid import Grid  # noqa: E402
-from ganlab.core.snapshot import METRIC_COLUMNS, Snapshot  # noqa: E402
 from ganlab.core.presets import ring  # noqa: E402
+from ganlab.core.snapshot import METRIC_COLUMNS, Snapshot  # noqa: E402
 from ganlab.core.theory import compute_theory  # noqa: E402
 
 N_POINTS = 2000

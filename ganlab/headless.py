@@ -20,9 +20,9 @@ import torch
 
 from . import __version__
 from .core.config import Config
+from .core.files import write_atomic
 from .core.history import History
 from .core.observer import Observer
-from .core.files import write_atomic
 from .core.trainer import Trainer
 
 CSV_COLUMNS = ("step", "loss_d", "loss_g", "jsd", "v_estimate", "v_at_dstar", "kl_pg_pdata",

@@ -5,7 +5,6 @@ import os
 import pytest
 
 from ganlab.core import tomlio
-from ganlab.core.files import write_atomic
 from ganlab.core.config import (
     ACTIVATIONS,
     CONFIG_VERSION,
@@ -16,6 +15,7 @@ from ganlab.core.config import (
     architecture_key,
     field_info,
 )
+from ganlab.core.files import write_atomic
 
 
 def test_defaults_validate():

@@ -7,7 +7,6 @@ the controls, the menus and the settings read it; nothing else keeps a copy of t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
 

@@ -9,22 +9,21 @@ own, so watching a run never changes the numbers the run produces.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
 from . import losses
-from .coverage import Coverage, mode_coverage
+from .coverage import mode_coverage
 from .grid import Grid
 from .history import History
 from .networks import noise_grid, sample_noise
-from .target import GaussianMixture
 from .snapshot import METRIC_COLUMNS, Snapshot
-from .theory import TheoryFields, compute_theory
+from .target import GaussianMixture
+from .theory import compute_theory
 from .trainer import Trainer
-
 
 
 @dataclass(frozen=True, eq=False)

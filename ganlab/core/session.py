@@ -35,10 +35,10 @@ import torch
 
 from .. import __version__
 from .config import Config, ConfigError
+from .files import write_atomic
 from .networks import Discriminator, Generator
 from .observer import METRIC_COLUMNS, Observer
 from .target import GaussianMixture, TargetError
-from .files import write_atomic
 from .trainer import LOSS_COLUMNS, StepStats, Trainer, resolve_device
 
 FORMAT_NAME = "ganlab-session"

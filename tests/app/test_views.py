@@ -23,8 +23,8 @@ from ganlab.core.coverage import mode_coverage
 from ganlab.core.grid import Grid
 from ganlab.core.history import History
 from ganlab.core.observer import Observer
-from ganlab.core.snapshot import METRIC_COLUMNS, Snapshot
 from ganlab.core.presets import ring
+from ganlab.core.snapshot import METRIC_COLUMNS, Snapshot
 from ganlab.core.target import GaussianMixture
 from ganlab.core.theory import compute_theory
 from ganlab.core.trainer import Trainer
