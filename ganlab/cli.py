@@ -16,6 +16,8 @@ EPILOG = """examples:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .core.config import field_info
+
     p = argparse.ArgumentParser(prog="ganlab", description="A desktop playground for GANs.",
                                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"ganlab {__version__}")
@@ -23,13 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     r = sub.add_parser("run", help="train without a window and write metrics.csv, config.toml, summary.json",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    r.add_argument("--preset", help="target preset (ring8, grid25, two, line, spiral, single, points)")
+    # --preset has no argparse choices: a bad name gets the config's one-line error, like --set target.preset
+    r.add_argument("--preset", help=f"target preset ({', '.join(field_info('target.preset')['choices'])})")
     r.add_argument("--config", metavar="FILE.toml", help="start from this config file")
     r.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
                    help="override one config value, e.g. train.loss=minimax (repeatable)")
     r.add_argument("--steps", type=int, default=2000, help="iterations to train (default 2000)")
     r.add_argument("--seed", type=int, help="random seed (train.seed)")
-    r.add_argument("--device", choices=("auto", "cpu", "cuda"), help="train.device")
+    r.add_argument("--device", choices=field_info("train.device")["choices"], help="train.device")
     r.add_argument("--every", type=int, help="iterations between metric rows (theory.every)")
     r.add_argument("--out", metavar="DIR", default="ganlab-run", help="output folder (default ./ganlab-run)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -11,7 +11,7 @@ import pytest
 import ganlab
 from ganlab import headless
 from ganlab.cli import main
-from ganlab.core.config import Config
+from ganlab.core.config import Config, field_info
 
 HEADER = ["step", "loss_d", "loss_g", "jsd", "v_estimate", "v_at_dstar", "kl_pg_pdata", "modes_captured",
           "hq_fraction", "grad_norm_g", "seconds"]
@@ -176,7 +176,11 @@ def test_version(capsys):
 
 def test_help(capsys):
     assert main(["run", "--help"]) == 0
-    assert "--steps" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "--steps" in out
+    # the choices come from the config: every preset and device is listed
+    assert all(name in out for name in field_info("target.preset")["choices"])
+    assert "{" + ",".join(field_info("train.device")["choices"]) + "}" in out
 
 
 DIVERGE = ["--set", "train.loss=lsgan", "--set", "opt_d.name=sgd", "--set", "opt_g.name=sgd", "--set", "opt_d.lr=1",

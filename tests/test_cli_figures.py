@@ -32,7 +32,7 @@ def png_rgb(path: Path) -> np.ndarray:
 
 def test_run_writes_the_six_figures(tmp_path, capsys):
     from ganlab.app.figures import PNG_SCALE
-    from ganlab.app.render import FIGURE_SIZES
+    from ganlab.app.offscreen import FIGURE_SIZES
 
     out = tmp_path / "run"
     assert main(["run", "--steps", "60", "--every", "30", "--out", str(out), *SMALL]) == 0
@@ -57,7 +57,7 @@ def test_run_writes_the_six_figures(tmp_path, capsys):
 
 def test_record_gif_headless(tmp_path, capsys):
     iio = pytest.importorskip("imageio.v3")
-    from ganlab.app.render import FIGURE_SIZES
+    from ganlab.app.offscreen import FIGURE_SIZES
 
     out = tmp_path / "rec"
     gif = out / "x.gif"

@@ -325,3 +325,25 @@ def test_write_atomic_file_mode(tmp_path):
     p.chmod(0o640)
     write_atomic(p, "b")
     assert p.stat().st_mode & 0o777 == 0o640 and p.read_text() == "b"
+
+
+def test_target_std_limits_are_the_targets():
+    from ganlab.core.target import MAX_STD, MIN_STD, GaussianMixture
+
+    info = field_info("target.std")
+    assert (info["lo"], info["hi"]) == (MIN_STD, MAX_STD)
+    for std in (MIN_STD, MAX_STD):  # every std the config takes makes a valid mixture
+        assert Config().with_value("target.std", std).target.std == std
+        GaussianMixture([[0.0, 0.0]], std)
+
+
+def test_preset_choices_are_the_presets_and_every_key_has_one_help_text():
+    from ganlab.core.presets import PRESET_NAMES, PRESETS
+
+    assert field_info("target.preset")["choices"] == PRESET_NAMES == (*PRESETS, "points")
+    for key in all_keys():
+        assert isinstance(field_info(key)["help"], str) and field_info(key)["help"].strip(), key
+    # one field class, several sections: each key has its own text
+    assert field_info("opt_g.lr")["help"] != field_info("opt_d.lr")["help"]
+    assert "D" in field_info("discriminator.depth")["help"] and "G" in field_info("generator.depth")["help"]
+    assert field_info("opt_g.beta2")["help"] == field_info("opt_d.beta2")["help"]

@@ -4,7 +4,7 @@ import io
 import numpy as np
 import pytest
 
-from ganlab.core.history import History, decimate
+from ganlab.core.history import History, curves_csv, decimate
 
 
 def test_append_view_last():
@@ -92,6 +92,34 @@ def test_to_csv():
     assert rows[2][0] == "50" and rows[2][2] == "8"
     assert float(rows[2][1]) == pytest.approx(0.123456789, rel=1e-5)
     assert len(rows) == 3
+
+
+def test_to_csv_writes_inf_and_six_digits():
+    h = History(("step", "x"))
+    h.append(1.0, float("inf"))
+    h.append(2.5, -float("inf"))
+    h.append(3, 0.123456789)
+    assert h.to_csv() == "step,x\n1,inf\n2.5,-inf\n3,0.123457\n"  # a fractional step keeps its fraction
+
+
+def test_curves_csv_joins_losses_and_metrics_on_step():
+    nan, inf = float("nan"), float("inf")
+    losses = {"step": np.array([1.0, 2.0, 3.0]), "loss_d": np.array([0.123456789, nan, 1.25]),
+              "loss_g": np.array([0.5, 0.25, inf])}
+    # a NaN step is no row; step 2 twice: the last row wins
+    metrics = {"step": np.array([0.0, 2.0, nan, 2.0]), "jsd": np.array([0.69, 0.5, 0.1, 0.4]),
+               "modes_captured": np.array([0.0, 3.0, 1.0, 4.0]), "loss_d": np.array([9.0, 9.0, 9.0, 9.0])}
+    assert curves_csv(losses, metrics) == (
+        "step,loss_d,loss_g,jsd,modes_captured\n"   # a metrics column named like a losses one is left out
+        "0,,,0.69,0\n"
+        "1,0.12345679,0.5,,\n"                      # 8 significant digits; integer columns without ".0"
+        "2,,0.25,0.4,4\n"
+        "3,1.25,inf,,\n")
+    assert curves_csv({}, {}) == curves_csv(None, None) == "step\n"
+    assert curves_csv({"step": np.array([5.0]), "a": np.array([-inf])}, {}) == "step,a\n5,-inf\n"
+    h = History(("step", "jsd", "modes_captured"))
+    h.append(10, 0.5, 2)
+    assert curves_csv({}, h.view()) == "step,jsd,modes_captured\n10,0.5,2\n"
 
 
 def test_decimate_passes_short_arrays_through():

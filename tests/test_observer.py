@@ -264,3 +264,32 @@ def test_the_real_cloud_is_one_read_only_array_until_the_target_changes():
     moved = ~np.isclose(a, b).all(axis=1)
     np.testing.assert_allclose(b[moved] - a[moved], 0.5, atol=1e-5)   # mode 0's points slid with it
     assert 0 < moved.sum() < len(a)
+
+
+def test_reseed_gives_the_display_samples_of_a_fresh_observer_with_that_seed():
+    from ganlab.core.observer import SEED_OFFSET_DISPLAY
+
+    t, obs = _pair(**{"train.seed": 5})
+    t.step(3)
+    first = obs.take(theory=False)
+    # the same networks under seed 9: a trainer loaded from t's state with the seed changed
+    t9 = Trainer(small_config())
+    t9.load_state_dict({**t.state_dict(), "config": t.config.with_value("train.seed", 9)})
+    fresh9 = Observer(t9, grid_n=64).take(theory=False)
+
+    obs.reseed(9)
+    s = obs.take(theory=False)
+    np.testing.assert_array_equal(s.real, fresh9.real)
+    np.testing.assert_array_equal(s.fake, fresh9.fake)
+    assert not np.array_equal(s.real, first.real) and not np.array_equal(s.fake, first.fake)
+    rng = np.random.default_rng(9 + SEED_OFFSET_DISPLAY)  # the real cloud's stream
+    idx = rng.choice(t.target.n_modes, size=600, p=t.target.weights)
+    eps = rng.standard_normal((600, 2))
+    np.testing.assert_allclose(s.real, t.target.means[idx] + t.target.stds[idx, None] * eps, rtol=1e-6)
+
+    obs.reseed(5)  # back to the trainer's own seed: what a fresh observer shows
+    back = obs.take(theory=False)
+    fresh = Observer(t, grid_n=64).take(theory=False)
+    np.testing.assert_array_equal(back.real, fresh.real)
+    np.testing.assert_array_equal(back.fake, fresh.fake)
+    np.testing.assert_array_equal(back.fake, first.fake)

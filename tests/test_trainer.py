@@ -418,3 +418,95 @@ def test_auto_device_takes_cuda_only_for_networks_that_gain_from_it(monkeypatch)
     assert resolve_device("cpu", big).type == "cpu"
     # the work is the multiply-adds of both forward passes: 2 -> 64 -> 64 -> 2 and 2 -> 64 -> 64 -> 1
     assert tr.step_work(small) == 256 * ((2 * 64 + 64 * 64 + 64 * 2) + (2 * 64 + 64 * 64 + 64 * 1))
+
+
+# --------------------------------------------------------------------------- state_dict
+def _weights(t: Trainer) -> list[torch.Tensor]:
+    return [*_params(t.G), *_params(t.D)]
+
+
+@pytest.mark.parametrize("extra", [
+    {},
+    {"train.loss": "wgan-gp", "opt_d.name": "sgd", "opt_d.lr": 0.01, "train.k_d": 2, "noise.dim": 3,
+     "train.r1_gamma": 1.0, "noise.dist": "uniform"},
+])
+def test_state_dict_round_trip_continues_like_an_uninterrupted_run(extra):
+    cfg = small_config(**{"train.seed": 4, **extra})
+    n, m = 37, 29  # 37: the pre-drawn blocks are part-used when the state is taken
+    ref = Trainer(cfg)
+    ref.step(n + m)  # uninterrupted
+
+    a = Trainer(cfg)
+    a.step(n)
+    state = a.state_dict()
+    assert state["prefetched"] is not None and state["iteration"] == n
+    a.step(m)  # taking the state changed nothing, and training on does not change the state
+
+    # a trainer with everything different: seed, architecture, loss, target, history
+    b = Trainer(small_config(**{"generator.width": 8, "generator.depth": 3, "train.seed": 99,
+                                "train.loss": "hinge", "target.preset": "grid25"}))
+    b.step(5)
+    b.load_state_dict(state)
+    assert b.config == cfg and b.target == ref.target and b.iteration == n
+    np.testing.assert_array_equal(b.losses.array(), ref.losses.array()[:n])
+    assert b.step(m) == m
+
+    for t in (a, b):
+        assert t.iteration == ref.iteration == n + m
+        np.testing.assert_array_equal(t.losses.array(), ref.losses.array())  # bit-identical
+        assert _same(_weights(t), _weights(ref))
+        assert t.last == ref.last
+    assert np.isfinite(ref.losses.array()[-m:, 1]).all()
+
+
+def test_state_dict_holds_freezes_status_and_generator_streams():
+    from ganlab.core.trainer import SEED_OFFSET_DATA, SEED_OFFSET_NOISE
+
+    t = Trainer(small_config(**{"train.seed": 11}))
+    assert torch.equal(t.state_dict()["rng"], torch.Generator().manual_seed(11 + SEED_OFFSET_DATA).get_state())
+    assert torch.equal(t.state_dict()["noise_rng"], torch.Generator().manual_seed(11 + SEED_OFFSET_NOISE).get_state())
+    t.step(3)
+    t.freeze_g = True
+    t.status, t.message = "diverged", "went wrong"
+    b = Trainer(small_config())
+    b.load_state_dict(t.state_dict())
+    assert (b.freeze_g, b.freeze_d, b.status, b.message) == (True, False, "diverged", "went wrong")
+    assert b.step(5) == 0  # a diverged run stays stopped
+
+    # a state without its pre-drawn batches (as a session file stores it): both continue from the streams
+    c = Trainer(small_config(**{"train.seed": 2}))
+    c.step(7)
+    c.drop_prefetched()
+    state = c.state_dict()
+    assert state.pop("prefetched") is None
+    for key in ("status", "message"):
+        del state[key]
+    d = Trainer(small_config())
+    d.load_state_dict(state)
+    assert d.status == "ok" and d.message == ""
+    c.step(9)
+    d.step(9)
+    np.testing.assert_array_equal(c.losses.array(), d.losses.array())
+    assert _same(_weights(c), _weights(d))
+
+
+def test_failed_load_state_dict_leaves_trainer_untouched():
+    src = Trainer(small_config(**{"train.seed": 6}))
+    src.step(4)
+    good = src.state_dict()
+    t = Trainer(small_config(**{"train.seed": 1}))
+    t.step(3)
+    before = (_weights(t), t.losses.array(), t.iteration, t.config, t.target, t.G, t.opt_g)
+    bad_opt = {**good["opt_g"], 0: {**good["opt_g"][0], "exp_avg": torch.zeros(5)}}
+    missing = {k: v for k, v in good.items() if k != "rng"}
+    for state, error in (({**good, "opt_g": bad_opt}, ValueError),
+                         ({**good, "rng": torch.zeros(3, dtype=torch.uint8)}, RuntimeError),
+                         ({**good, "G": {}}, RuntimeError),
+                         (missing, KeyError)):
+        with pytest.raises(error):
+            t.load_state_dict(state)
+    w, losses_before, it, cfg, target, G, opt_g = before
+    assert _same(_weights(t), w) and t.G is G and t.opt_g is opt_g
+    np.testing.assert_array_equal(t.losses.array(), losses_before)
+    assert (t.iteration, t.config, t.target) == (it, cfg, target)
+    assert t.step(2) == 2  # and it still trains

@@ -14,6 +14,8 @@ from typing import Any
 
 from . import tomlio
 from .files import write_atomic
+from .presets import PRESET_NAMES
+from .target import MAX_STD, MIN_STD
 
 LOSSES = ("minimax", "nonsaturating", "lsgan", "wgan-gp", "hinge")
 OPTIMIZERS = ("adam", "sgd")
@@ -31,60 +33,141 @@ class ConfigError(ValueError):
         self.field = field_name
 
 
-def _f(default, *, lo=None, hi=None, choices=None, help="", optional=False):
-    return field(default=default, metadata={"lo": lo, "hi": hi, "choices": choices, "help": help,
-                                            "optional": optional})
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name Qt's lupdate looks for
+    """Marks a help text for translation without importing Qt: lupdate reads this file too
+    (packaging/i18n/update_translations.sh), and the app translates the texts in context "Config"."""
+    return text
+
+
+def _f(default, *, lo=None, hi=None, choices=None, optional=False):
+    """A config field with its limits (its help text is in HELP, by dotted key)."""
+    return field(default=default, metadata={"lo": lo, "hi": hi, "choices": choices, "optional": optional})
+
+
+# What each setting does in GAN terms, and where it sits in the lecture's formulas: the CLI's and the app's
+# one text (the controls' tooltips; translated in context "Config").
+HELP = {
+    "target.preset": QT_TRANSLATE_NOOP(
+        "Config", "The data distribution p_data the generator must learn. Drag its mode markers in the field."),
+    "target.std": QT_TRANSLATE_NOOP(
+        "Config", "Spread (standard deviation) of every mode of p_data. Narrow modes are harder to cover."),
+    "target.points_file": QT_TRANSLATE_NOOP(
+        "Config", "CSV of x,y rows when preset = 'points'"),
+    "generator.depth": QT_TRANSLATE_NOOP(
+        "Config", "Hidden layers of G (reset)."),
+    "generator.width": QT_TRANSLATE_NOOP(
+        "Config", "Units per hidden layer of G (reset)."),
+    "generator.activation": QT_TRANSLATE_NOOP(
+        "Config", "Non-linearity of G's hidden layers (reset)."),
+    "discriminator.depth": QT_TRANSLATE_NOOP(
+        "Config", "Hidden layers of D. Changing it builds new networks (reset)."),
+    "discriminator.width": QT_TRANSLATE_NOOP(
+        "Config", "Units per hidden layer of D. Changing it builds new networks (reset)."),
+    "discriminator.activation": QT_TRANSLATE_NOOP(
+        "Config", "Non-linearity of D's hidden layers (reset)."),
+    "opt_g.name": QT_TRANSLATE_NOOP(
+        "Config", "Optimizer of G."),
+    "opt_g.lr": QT_TRANSLATE_NOOP(
+        "Config", "Learning rate of the generator: how far G moves each step."),
+    "opt_g.beta1": QT_TRANSLATE_NOOP(
+        "Config", "Adam momentum of G."),
+    "opt_g.beta2": QT_TRANSLATE_NOOP(
+        "Config", "Adam beta2"),
+    "opt_d.name": QT_TRANSLATE_NOOP(
+        "Config", "Optimizer of D (Adam adapts per parameter; SGD is the plain gradient step)."),
+    "opt_d.lr": QT_TRANSLATE_NOOP(
+        "Config", "Learning rate of the discriminator: how far D moves toward D* each step."),
+    "opt_d.beta1": QT_TRANSLATE_NOOP(
+        "Config", "Adam momentum of D. 0.5 is the usual GAN choice; 0 for WGAN-GP."),
+    "opt_d.beta2": QT_TRANSLATE_NOOP(
+        "Config", "Adam beta2"),
+    "noise.dim": QT_TRANSLATE_NOOP(
+        "Config", "Dimension of the noise z ~ p_z fed to G. 1 or 2 lets you see G's manifold (reset)."),
+    "noise.dist": QT_TRANSLATE_NOOP(
+        "Config", "p_z: standard normal or uniform on [-1, 1]. Applies at once."),
+    "train.loss": QT_TRANSLATE_NOOP(
+        "Config", "The pair of losses (L_D, L_G).\n"
+        "minimax: L_G = log(1 - D(G(z))), formula (9): saturates.\n"
+        "non-saturating: L_G = -log D(G(z)), formula (7).\n"
+        "lsgan: least squares.\n"
+        "wgan-gp: Wasserstein critic with gradient penalty.\n"
+        "hinge: margin loss."),
+    "train.k_d": QT_TRANSLATE_NOOP(
+        "Config", "k: discriminator steps per iteration (Algorithm 1 of the GAN paper). More k brings D closer to "
+        "D*."),
+    "train.k_g": QT_TRANSLATE_NOOP(
+        "Config", "Generator steps per iteration."),
+    "train.batch_size": QT_TRANSLATE_NOOP(
+        "Config", "Real and generated samples per step (the minibatch m of Algorithm 1)."),
+    "train.gp_lambda": QT_TRANSLATE_NOOP(
+        "Config", "Weight of the WGAN-GP gradient penalty (only used by wgan-gp)."),
+    "train.r1_gamma": QT_TRANSLATE_NOOP(
+        "Config", "R1 penalty: discourages D's gradient on real data; stabilises training. 0 = off."),
+    "train.seed": QT_TRANSLATE_NOOP(
+        "Config", "Random seed used at the next reset: the same seed and settings give the same run."),
+    "train.device": QT_TRANSLATE_NOOP(
+        "Config", "Where training runs: auto uses a CUDA GPU when there is one and the networks and batch are large"
+        " enough to gain from it; small ones train faster on the CPU (reset)."),
+    "train.threads": QT_TRANSLATE_NOOP(
+        "Config", "CPU threads for torch (1 is fastest for small nets)"),
+    "theory.samples": QT_TRANSLATE_NOOP(
+        "Config", "Generated and real points drawn in the field and used for p_g, JSD and coverage."),
+    "theory.grid": QT_TRANSLATE_NOOP(
+        "Config", "grid cells per axis for D, D*, JSD (0 = choose from the target)"),
+    "theory.bandwidth": QT_TRANSLATE_NOOP(
+        "Config", "KDE bandwidth h for p_g (0 = choose from the target)"),
+    "theory.every": QT_TRANSLATE_NOOP(
+        "Config", "iterations between metric rows in headless runs"),
+}
 
 
 @dataclass
 class TargetConfig:
-    preset: str = _f("ring8", help="target distribution p_data: a preset mixture, or 'points' for a CSV")
-    std: float | None = _f(None, lo=1e-3, hi=10.0, optional=True,
-                           help="override the std of every mode (None keeps the preset's)")
-    points_file: str | None = _f(None, optional=True, help="CSV of x,y rows when preset = 'points'")
+    preset: str = _f("ring8", choices=PRESET_NAMES)
+    std: float | None = _f(None, lo=MIN_STD, hi=MAX_STD, optional=True)
+    points_file: str | None = _f(None, optional=True)
 
 
 @dataclass
 class NetConfig:
-    depth: int = _f(2, lo=1, hi=8, help="number of hidden layers")
-    width: int = _f(64, lo=1, hi=1024, help="units per hidden layer")
-    activation: str = _f("relu", choices=ACTIVATIONS, help="hidden-layer non-linearity")
+    depth: int = _f(2, lo=1, hi=8)
+    width: int = _f(64, lo=1, hi=1024)
+    activation: str = _f("relu", choices=ACTIVATIONS)
 
 
 @dataclass
 class OptimConfig:
-    name: str = _f("adam", choices=OPTIMIZERS, help="optimizer")
-    lr: float = _f(1e-3, lo=1e-6, hi=1.0, help="learning rate (step size of this network's updates)")
-    beta1: float = _f(0.5, lo=0.0, hi=0.999, help="Adam beta1 (momentum); 0.5 is the DCGAN choice")
-    beta2: float = _f(0.999, lo=0.0, hi=0.9999, help="Adam beta2")
+    name: str = _f("adam", choices=OPTIMIZERS)
+    lr: float = _f(1e-3, lo=1e-6, hi=1.0)
+    beta1: float = _f(0.5, lo=0.0, hi=0.999)
+    beta2: float = _f(0.999, lo=0.0, hi=0.9999)
 
 
 @dataclass
 class NoiseConfig:
-    dim: int = _f(2, lo=1, hi=64, help="dimension of the noise z fed to G")
-    dist: str = _f("gaussian", choices=NOISE_DISTS, help="p_z: standard normal or uniform on [-1, 1]")
+    dim: int = _f(2, lo=1, hi=64)
+    dist: str = _f("gaussian", choices=NOISE_DISTS)
 
 
 @dataclass
 class TrainConfig:
-    loss: str = _f("nonsaturating", choices=LOSSES, help="GAN loss pair (L_D, L_G)")
-    k_d: int = _f(1, lo=0, hi=50, help="discriminator steps per iteration (k in the GAN paper)")
-    k_g: int = _f(1, lo=0, hi=50, help="generator steps per iteration")
-    batch_size: int = _f(256, lo=2, hi=16384, help="real and generated samples per step")
-    gp_lambda: float = _f(0.1, lo=0.0, hi=100.0, help="WGAN-GP gradient-penalty weight")
-    r1_gamma: float = _f(0.0, lo=0.0, hi=100.0, help="R1 penalty weight on real samples (0 = off)")
-    seed: int = _f(0, lo=0, hi=2**31 - 1, help="random seed: same seed and config give the same run")
-    device: str = _f("auto", choices=DEVICES,
-                     help="auto: CUDA when available and the networks and batch are big enough to gain from it")
-    threads: int = _f(1, lo=1, hi=64, help="CPU threads for torch (1 is fastest for small nets)")
+    loss: str = _f("nonsaturating", choices=LOSSES)
+    k_d: int = _f(1, lo=0, hi=50)
+    k_g: int = _f(1, lo=0, hi=50)
+    batch_size: int = _f(256, lo=2, hi=16384)
+    gp_lambda: float = _f(0.1, lo=0.0, hi=100.0)
+    r1_gamma: float = _f(0.0, lo=0.0, hi=100.0)
+    seed: int = _f(0, lo=0, hi=2**31 - 1)
+    device: str = _f("auto", choices=DEVICES)
+    threads: int = _f(1, lo=1, hi=64)
 
 
 @dataclass
 class TheoryConfig:
-    samples: int = _f(2000, lo=100, hi=100_000, help="generated samples drawn for views and metrics")
-    grid: int = _f(0, lo=0, hi=512, help="grid cells per axis for D, D*, JSD (0 = choose from the target)")
-    bandwidth: float = _f(0.0, lo=0.0, hi=2.0, help="KDE bandwidth h for p_g (0 = choose from the target)")
-    every: int = _f(50, lo=1, hi=100_000, help="iterations between metric rows in headless runs")
+    samples: int = _f(2000, lo=100, hi=100_000)
+    grid: int = _f(0, lo=0, hi=512)
+    bandwidth: float = _f(0.0, lo=0.0, hi=2.0)
+    every: int = _f(50, lo=1, hi=100_000)
 
 
 @dataclass
@@ -127,15 +210,10 @@ class Config:
 
     # ------------------------------------------------------------ validation
     def validate(self) -> Config:
-        from .presets import PRESETS  # late: presets imports target only
-
         for section in fields(self):
             sub = getattr(self, section.name)
             for f in fields(sub):
                 _check(f"{section.name}.{f.name}", f, getattr(sub, f.name))
-        if self.target.preset not in (*PRESETS, "points"):
-            raise ConfigError("target.preset", f"'{self.target.preset}' is not one of "
-                                               f"{', '.join((*PRESETS, 'points'))}")
         if self.target.preset == "points" and not self.target.points_file:
             raise ConfigError("target.points_file", "required when target.preset = 'points'")
         if self.train.k_d == 0 and self.train.k_g == 0:
@@ -205,9 +283,12 @@ def architecture_key(cfg: Config) -> tuple:
 
 
 def field_info(key: str) -> dict:
-    """Limits and help of one dotted key, for building controls and tooltips."""
+    """Limits and help of one dotted key, for building controls and tooltips: lo, hi, choices, optional, and
+    help, the one text of this key (the app's tooltip)."""
     section, name = _split(key)
-    return dict(_field(getattr(Config(), section), name).metadata)
+    info = dict(_field(getattr(Config(), section), name).metadata)
+    info["help"] = HELP.get(key, "")
+    return info
 
 
 def all_keys() -> list[str]:
@@ -234,7 +315,7 @@ def _field(sub, name: str):
 
 def _kind(f) -> type:
     d = f.default
-    if f.metadata.get("choices") or isinstance(d, str) or f.name in ("points_file", "preset"):
+    if f.metadata.get("choices") or isinstance(d, str) or f.name == "points_file":
         return str
     if isinstance(d, bool):
         return bool

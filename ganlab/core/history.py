@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -62,20 +64,66 @@ class History:
         self._n = len(array)
 
     def to_csv(self) -> str:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(self.columns)
-        for row in self._data[: self._n]:
-            w.writerow([_fmt(c, v) for c, v in zip(self.columns, row, strict=True)])
-        return buf.getvalue()
+        """The rows as CSV text: a header of the column names, NaN as an empty cell (6 significant digits)."""
+        data = self._data[: self._n]
+        return _csv_text(self.columns, [data[:, i] for i in range(len(self.columns))], digits=6)
 
 
-def _fmt(column: str, v: float) -> str:
-    if np.isnan(v):
-        return ""
-    if column in ("step", "modes_captured", "iteration") and float(v).is_integer():
+# Columns that hold counts: written without a decimal point when the value is whole.
+INTEGER_COLUMNS = frozenset({"step", "modes_captured", "iteration"})
+
+
+def curves_csv(losses: Mapping[str, np.ndarray] | None, metrics: Mapping[str, np.ndarray] | None) -> str:
+    """The curves' data as one CSV table: one row per step logged in `losses` or `metrics`, joined on `step`.
+
+    `losses` and `metrics` are column dicts (History.view(), a Snapshot's losses and metrics). Columns:
+    step, then every losses column, then every metrics column (without repeating `step`); a value a table
+    does not have at that step is left empty, as is NaN. Integers stay integers; 8 significant digits.
+    """
+    losses = dict(losses or {})
+    metrics = dict(metrics or {})
+    lcols = [c for c in losses if c != "step"]
+    mcols = [c for c in metrics if c != "step" and c not in lcols]
+    ls = np.asarray(losses.get("step", np.zeros(0)), dtype=np.float64)
+    ms = np.asarray(metrics.get("step", np.zeros(0)), dtype=np.float64)
+    steps = np.union1d(ls[np.isfinite(ls)], ms[np.isfinite(ms)])
+    table = {"step": steps}
+    for cols, src, s in ((lcols, losses, ls), (mcols, metrics, ms)):
+        # the last row with each step wins (a table never logs one step twice, but be safe)
+        if len(s):
+            order = np.argsort(s, kind="stable")
+            s_sorted = s[order]
+            last = np.searchsorted(s_sorted, steps, side="right") - 1
+            found = (last >= 0) & (s_sorted[np.clip(last, 0, None)] == steps)
+            rows = order[np.clip(last, 0, None)]
+        else:
+            found = np.zeros(len(steps), dtype=bool)
+            rows = np.zeros(len(steps), dtype=np.intp)
+        for c in cols:
+            col = np.asarray(src[c], dtype=np.float64)
+            table[c] = np.where(found, col[rows] if len(col) else np.nan, np.nan)
+    header = ["step", *lcols, *mcols]
+    return _csv_text(header, [table[c] for c in header], digits=8)
+
+
+def _csv_text(header, columns: list[np.ndarray], digits: int) -> str:
+    """The one CSV writer: a header row, then one row per index of the (equally long) columns."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    ints = [c in INTEGER_COLUMNS for c in header]
+    for i in range(len(columns[0]) if columns else 0):
+        w.writerow([_cell(float(col[i]), integer, digits) for col, integer in zip(columns, ints, strict=True)])
+    return buf.getvalue()
+
+
+def _cell(v: float, integer: bool, digits: int) -> str:
+    """One value as CSV text: NaN is an empty cell, +-inf is inf/-inf, a whole count has no decimal point."""
+    if not math.isfinite(v):
+        return "" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+    if integer and v.is_integer():
         return str(int(v))
-    return f"{v:.6g}"
+    return f"{v:.{digits}g}"
 
 
 def decimate(x: np.ndarray, y: np.ndarray, max_points: int = 2000) -> tuple[np.ndarray, np.ndarray]:

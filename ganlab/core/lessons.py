@@ -202,13 +202,6 @@ def load_lessons() -> list[Lesson]:
     return lessons
 
 
-def get_lesson(lesson_id: str) -> Lesson:
-    for l in load_lessons():
-        if l.id == lesson_id:
-            return l
-    raise KeyError(f"no lesson '{lesson_id}'")
-
-
 def parse_lesson(text: str, source: str = "<lesson>") -> Lesson:
     try:
         d = tomllib.loads(text)

@@ -25,6 +25,10 @@ from .target import GaussianMixture
 from .theory import compute_theory
 from .trainer import Trainer
 
+# The display samples (the fixed noise batch and the real cloud) are drawn from train.seed plus this offset:
+# a stream apart from the trainer's (seed, and seed + its SEED_OFFSET_DATA and SEED_OFFSET_NOISE).
+SEED_OFFSET_DISPLAY = 101
+
 
 @dataclass(frozen=True, eq=False)
 class TheoryJob:
@@ -69,7 +73,7 @@ class Observer:
         self._real_idx: np.ndarray | None = None
         self._real_eps: np.ndarray | None = None
         self._real: tuple | None = None   # (target, its real cloud)
-        self._display_seed = trainer.config.train.seed + 101
+        self._display_seed = trainer.config.train.seed + SEED_OFFSET_DISPLAY
         self._full: tuple | None = None  # last full evaluation (D on grid, theory, coverage)
         self._shadow: tuple | None = None   # (trainer's D, its copy for theory jobs, device)
         self.generation = 0   # counts resets, target changes and full evaluations: older results are stale
@@ -81,6 +85,13 @@ class Observer:
 
     def set_samples(self, n: int) -> None:
         self._n = n
+        self._z = None
+        self._real_idx = None
+
+    def reseed(self, seed: int) -> None:
+        """Draw the display samples anew from `seed` (a train.seed): the same fixed noise batch and real
+        cloud as a fresh Observer of a trainer with that seed shows."""
+        self._display_seed = int(seed) + SEED_OFFSET_DISPLAY
         self._z = None
         self._real_idx = None
 

@@ -121,6 +121,9 @@ PRESETS: dict[str, tuple[Callable[..., GaussianMixture], str]] = {
     "single": (single, "one Gaussian (the easiest target)"),
 }
 
+# Every value target.preset takes: a preset above, or "points" for a mixture at the rows of target.points_file.
+PRESET_NAMES: tuple[str, ...] = (*PRESETS, "points")
+
 
 def make_preset(name: str, std: float | None = None) -> GaussianMixture:
     """Build a preset by name; std overrides the preset's mode std."""

@@ -37,9 +37,10 @@ from .. import __version__
 from .config import Config, ConfigError
 from .files import write_atomic
 from .networks import Discriminator, Generator
-from .observer import METRIC_COLUMNS, Observer
+from .observer import Observer
+from .snapshot import METRIC_COLUMNS
 from .target import GaussianMixture, TargetError
-from .trainer import LOSS_COLUMNS, StepStats, Trainer, resolve_device
+from .trainer import LOSS_COLUMNS, Trainer
 
 FORMAT_NAME = "ganlab-session"
 FORMAT_VERSION = 1
@@ -102,18 +103,19 @@ def save_session(path: str | Path, trainer: Trainer, observer: Observer | None =
     if not trainer.state_finite():
         raise SessionError("the networks hold NaN or infinite weights (training diverged): reset or load "
                            "another session before saving")
-    trainer._drop_blocks()  # the pending pre-drawn batches are redrawn from the saved generator states
-    cfg = trainer.config
+    trainer.drop_prefetched()  # a file holds no pre-drawn batches: both runs redraw them from the saved states
+    state = trainer.state_dict()
+    cfg = state["config"]
     arrays: dict[str, np.ndarray] = {}
-    for prefix, net in (("G", trainer.G), ("D", trainer.D)):
-        for key, value in net.state_dict().items():
+    for prefix in ("G", "D"):
+        for key, value in state[prefix].items():
             arrays[f"{prefix}/{key}"] = _to_numpy(value)
     optimizers = {}
-    for name, opt, oc in (("opt_g", trainer.opt_g, cfg.opt_g), ("opt_d", trainer.opt_d, cfg.opt_d)):
+    for name, oc in (("opt_g", cfg.opt_g), ("opt_d", cfg.opt_d)):
         entries: dict[str, dict] = {}
-        for idx, state in opt.state_dict()["state"].items():
+        for idx, opt_state in state[name].items():
             entry = {}
-            for key, value in state.items():
+            for key, value in opt_state.items():
                 if torch.is_tensor(value):
                     arr_name = f"{name}/{idx}/{key}"
                     arrays[arr_name] = _to_numpy(value)
@@ -127,9 +129,9 @@ def save_session(path: str | Path, trainer: Trainer, observer: Observer | None =
     for name, arr in arrays.items():
         if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
             raise SessionError(f"{name} holds NaN or infinite values (training diverged): reset before saving")
-    arrays["rng/data"] = trainer.rng.get_state().cpu().numpy()
-    arrays["rng/noise"] = trainer.noise_rng.get_state().cpu().numpy()
-    arrays["history/losses"] = trainer.losses.array()
+    arrays["rng/data"] = _to_numpy(state["rng"])
+    arrays["rng/noise"] = _to_numpy(state["noise_rng"])
+    arrays["history/losses"] = state["losses"]
     metrics = observer.metrics if observer is not None else None
     arrays["history/metrics"] = (metrics.array() if metrics is not None
                                  else np.zeros((0, len(METRIC_COLUMNS))))
@@ -140,15 +142,15 @@ def save_session(path: str | Path, trainer: Trainer, observer: Observer | None =
         "torch_version": torch.__version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "config_toml": cfg.to_toml(),
-        "target": trainer.target.to_dict(),
-        "iteration": int(trainer.iteration),
+        "target": state["target"].to_dict(),
+        "iteration": state["iteration"],
         "seed": int(cfg.train.seed),
-        "freeze_g": bool(trainer.freeze_g),
-        "freeze_d": bool(trainer.freeze_d),
+        "freeze_g": state["freeze_g"],
+        "freeze_d": state["freeze_d"],
         "device": str(trainer.device),
         "optimizers": optimizers,
-        "rng": {"data": "rng/data", "noise": "rng/noise", "noise_device": trainer.noise_rng.device.type},
-        "history": {"losses": {"array": "history/losses", "columns": list(trainer.losses.columns)},
+        "rng": {"data": "rng/data", "noise": "rng/noise", "noise_device": state["noise_rng_device"]},
+        "history": {"losses": {"array": "history/losses", "columns": list(LOSS_COLUMNS)},
                     "metrics": {"array": "history/metrics", "columns": list(METRIC_COLUMNS)}},
     }
     buf = io.BytesIO()
@@ -417,73 +419,26 @@ def _optimizer_state(zf, optimizers: dict, name: str, opt_name: str, ref: torch.
     return out
 
 
-def _check_optimizer_shapes(opt: torch.optim.Optimizer) -> None:
-    for group in opt.param_groups:
-        for p in group["params"]:
-            for key, v in opt.state.get(p, {}).items():
-                if not torch.is_tensor(v):
-                    continue
-                if (v.numel() != 1) if key == "step" else (tuple(v.shape) != tuple(p.shape)):
-                    raise ValueError(f"optimizer state {key!r} has shape {tuple(v.shape)}, its parameter "
-                                           f"{tuple(p.shape)}")
-
-
 # ===================================================================== apply
 def apply_session(trainer: Trainer, observer: Observer | None, data: SessionData) -> None:
     """Make `trainer` (and `observer`) continue the loaded session.
 
-    Every new object is built and loaded first; only when all of that succeeded are they swapped in,
-    so a SessionError leaves the trainer and observer exactly as they were. Call between steps.
+    The trainer builds and loads every new object first and only then swaps them in, so a SessionError
+    leaves the trainer and observer exactly as they were. Call between steps.
     """
-    cfg = data.config
+    state = {
+        "config": data.config, "target": data.target, "G": data.g_state, "D": data.d_state,
+        "opt_g": data.opt_g_state, "opt_d": data.opt_d_state, "rng": data.rng_state,
+        "noise_rng": data.noise_rng_state, "noise_rng_device": data.noise_rng_device,
+        "iteration": data.iteration, "freeze_g": data.freeze_g, "freeze_d": data.freeze_d, "losses": data.losses,
+    }
     try:
-        device = resolve_device(cfg.train.device, cfg)
-        with torch.random.fork_rng(devices=[]):  # initial weights are overwritten: keep the global stream
-            G = Generator(cfg.noise.dim, cfg.generator)
-            D = Discriminator(cfg.discriminator)
-        G.load_state_dict(data.g_state, strict=True)
-        D.load_state_dict(data.d_state, strict=True)
-        G, D = G.to(device), D.to(device)
-        opt_g = trainer._optimizer(G, cfg.opt_g)
-        opt_d = trainer._optimizer(D, cfg.opt_d)
-        for opt, state in ((opt_g, data.opt_g_state), (opt_d, data.opt_d_state)):
-            groups = opt.state_dict()["param_groups"]  # hyperparameters come from the config
-            opt.load_state_dict({"state": {k: dict(v) for k, v in state.items()}, "param_groups": groups})
-            _check_optimizer_shapes(opt)
-        rng = torch.Generator(device="cpu")
-        rng.set_state(data.rng_state.clone())
-        noise_rng = torch.Generator(device=device)
-        if data.noise_rng_device == device.type:
-            noise_rng.set_state(data.noise_rng_state.clone())  # always a CPU ByteTensor
-        else:
-            noise_rng.manual_seed(cfg.train.seed + 2)
-        losses = np.asarray(data.losses, dtype=np.float64).reshape(-1, len(trainer.losses.columns))
-    except SessionError:
-        raise
+        trainer.load_state_dict(state)
     except Exception as e:
         raise SessionError(f"the session does not fit this ganlab: {e}") from None
-
-    # ------------------------------------------------ swap: nothing below can fail on validated data
-    trainer.config = cfg
-    trainer.target = data.target
-    trainer.device = device
-    if device.type == "cpu":
-        torch.set_num_threads(cfg.train.threads)
-    trainer.reset()  # fresh bookkeeping (status, pending rows, caches, blocks, empty history)
-    trainer.G, trainer.D = G, D
-    trainer.g_params = list(G.parameters())
-    trainer.opt_g, trainer.opt_d = opt_g, opt_d
-    trainer.rng, trainer.noise_rng = rng, noise_rng
-    trainer.iteration = data.iteration
-    trainer.freeze_g, trainer.freeze_d = data.freeze_g, data.freeze_d
-    trainer.losses.load(losses)
-    if len(losses):
-        trainer.last = StepStats(*losses[-1, 1:4].tolist())
-    trainer._drop_blocks()
     if observer is not None:
         observer.clear()
         observer.metrics.load(data.metrics)
         # The fixed display samples follow the seed, as in a fresh Observer for this config.
-        observer._display_seed = cfg.train.seed + 101
-        observer._z = None
+        observer.reseed(data.config.train.seed)
         observer.target_changed(structural=True)

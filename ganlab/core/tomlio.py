@@ -1,4 +1,4 @@
-"""A small TOML writer (tomllib only reads) and atomic file writes.
+"""A small TOML writer (tomllib only reads).
 
 The config is two levels of scalars, so a full TOML library is not worth a dependency.
 """

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from . import losses
@@ -30,6 +31,11 @@ from .target import GaussianMixture
 LOSS_COLUMNS = ("step", "loss_d", "loss_g", "grad_norm_g")
 BLOCK = 32  # batches drawn at once
 SYNC_EVERY = 64  # CUDA: iterations between host syncs
+
+# The trainer's random streams are seeded from train.seed plus these offsets (the weights from the seed
+# itself), so the data, the noise and the initial weights never share a stream.
+SEED_OFFSET_DATA = 1   # target samples
+SEED_OFFSET_NOISE = 2  # noise z and the WGAN-GP interpolation weights
 
 
 # "auto" takes CUDA only from this much work per iteration (multiply-adds of both networks' forward passes
@@ -89,23 +95,124 @@ class Trainer:
         seed = cfg.train.seed
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            self.G = Generator(cfg.noise.dim, cfg.generator).to(self.device)
-            self.D = Discriminator(cfg.discriminator).to(self.device)
-        self.g_params = list(self.G.parameters())
-        self.opt_g = self._optimizer(self.G, cfg.opt_g)
-        self.opt_d = self._optimizer(self.D, cfg.opt_d)
-        self.rng = torch.Generator(device="cpu").manual_seed(seed + 1)  # data: target samples
-        self.noise_rng = torch.Generator(device=self.device).manual_seed(seed + 2)
+            G = Generator(cfg.noise.dim, cfg.generator).to(self.device)
+            D = Discriminator(cfg.discriminator).to(self.device)
+        rng = torch.Generator(device="cpu").manual_seed(seed + SEED_OFFSET_DATA)
+        noise_rng = torch.Generator(device=self.device).manual_seed(seed + SEED_OFFSET_NOISE)
+        self._install(G, D, self._optimizer(G, cfg.opt_g), self._optimizer(D, cfg.opt_d), rng, noise_rng)
         self.iteration = 0
         self.status = "ok"
         self.message = ""
         self.last = StepStats()
+        self.losses.clear()
+
+    def _install(self, G, D, opt_g, opt_d, rng: torch.Generator, noise_rng: torch.Generator) -> None:
+        """Take networks, optimizers and random streams built for self.device; fresh per-run bookkeeping."""
+        self.G, self.D = G, D
+        self.g_params = list(G.parameters())
+        self.opt_g, self.opt_d = opt_g, opt_d
+        self.rng = rng  # data: target samples (always drawn on the CPU)
+        self.noise_rng = noise_rng
         self._pending: list[torch.Tensor] = []
         self.sync_every = 1 if self.device.type == "cpu" else SYNC_EVERY
         self._nan = torch.tensor(math.nan, device=self.device)
         self._fake_cache: torch.Tensor | None = None  # G(z) with its graph, for the first G step
-        self._drop_blocks()
-        self.losses.clear()
+        self.drop_prefetched()
+
+    def state_dict(self) -> dict:
+        """Everything a run needs to continue bit-identically, as copies (training on changes none of it):
+
+        config, target, G and D (module state dicts), opt_g and opt_d (the optimizers' per-parameter
+        "state" part, {parameter index: {name: tensor or number}}; their hyperparameters come from the
+        config), rng and noise_rng (the random generators' states, CPU uint8 tensors), noise_rng_device
+        (the device type the noise generator runs on), prefetched (the pre-drawn blocks of batches and the
+        position in each, or None), iteration, freeze_g, freeze_d, status, message, and losses (the loss
+        history as a (rows, len(LOSS_COLUMNS)) float64 array).
+
+        Reading the state changes nothing: this trainer and one loaded from the state continue alike.
+        """
+
+        def clone(v):
+            return v.detach().clone() if torch.is_tensor(v) else v
+
+        def net(m: torch.nn.Module) -> dict[str, torch.Tensor]:
+            return {k: clone(v) for k, v in m.state_dict().items()}
+
+        def opt(o: torch.optim.Optimizer) -> dict[int, dict]:
+            return {int(i): {k: clone(v) for k, v in st.items()} for i, st in o.state_dict()["state"].items()}
+
+        prefetched = None
+        if self._real_block is not None or self._noise_block is not None:
+            prefetched = {"real": clone(self._real_block), "real_pos": self._real_pos,
+                          "noise": clone(self._noise_block), "noise_pos": self._noise_pos}
+        return {
+            "config": self.config, "target": self.target,  # both immutable values
+            "G": net(self.G), "D": net(self.D), "opt_g": opt(self.opt_g), "opt_d": opt(self.opt_d),
+            "rng": self.rng.get_state(), "noise_rng": self.noise_rng.get_state().cpu(),
+            "noise_rng_device": self.noise_rng.device.type, "prefetched": prefetched,
+            "iteration": int(self.iteration), "freeze_g": bool(self.freeze_g), "freeze_d": bool(self.freeze_d),
+            "status": self.status, "message": self.message, "losses": self.losses.array(),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Continue from a state_dict(), of this trainer or any other: the networks are built for
+        state["config"], on the device it resolves to. Call between steps.
+
+        Everything is built and checked before anything changes: on an error (KeyError for a missing
+        entry, ValueError or RuntimeError for one that does not fit) the trainer is exactly as it was.
+        A noise-generator state saved on another kind of device cannot be used here: the noise stream
+        then restarts from the seed. prefetched, status and message are optional (None, "ok" and "").
+        """
+        cfg = state["config"].validate()
+        target = state["target"]
+        if not isinstance(target, GaussianMixture):
+            raise ValueError(f"the target must be a GaussianMixture, got {type(target).__name__}")
+        device = resolve_device(cfg.train.device, cfg)
+        with torch.random.fork_rng(devices=[]):  # initial weights are overwritten: keep the global stream
+            G = Generator(cfg.noise.dim, cfg.generator)
+            D = Discriminator(cfg.discriminator)
+        G.load_state_dict(state["G"], strict=True)
+        D.load_state_dict(state["D"], strict=True)
+        G, D = G.to(device), D.to(device)
+        opt_g = self._optimizer(G, cfg.opt_g)
+        opt_d = self._optimizer(D, cfg.opt_d)
+        for o, opt_state in ((opt_g, state["opt_g"]), (opt_d, state["opt_d"])):
+            groups = o.state_dict()["param_groups"]  # hyperparameters come from the config
+            o.load_state_dict({"state": {int(k): dict(v) for k, v in opt_state.items()}, "param_groups": groups})
+            _check_optimizer_shapes(o)
+        rng = torch.Generator(device="cpu")
+        rng.set_state(state["rng"].clone())
+        noise_rng = torch.Generator(device=device)
+        if state["noise_rng_device"] == device.type:
+            noise_rng.set_state(state["noise_rng"].cpu().clone())  # a CPU ByteTensor on every device
+        else:
+            noise_rng.manual_seed(cfg.train.seed + SEED_OFFSET_NOISE)
+        losses = np.asarray(state["losses"], dtype=np.float64).reshape(-1, len(self.losses.columns))
+        iteration = int(state["iteration"])
+        if iteration < 0:
+            raise ValueError(f"iteration {iteration} is negative")
+        prefetched = state.get("prefetched")
+        blocks = (None, 0, None, 0)
+        if prefetched is not None:
+            real, noise = prefetched["real"], prefetched["noise"]
+            blocks = (None if real is None else real.detach().to(device, copy=True), int(prefetched["real_pos"]),
+                      None if noise is None else noise.detach().to(device, copy=True), int(prefetched["noise_pos"]))
+        status, message = str(state.get("status", "ok")), str(state.get("message", ""))
+        freeze_g, freeze_d = bool(state["freeze_g"]), bool(state["freeze_d"])
+
+        # ------------------------------------------ swap: nothing below can fail
+        self.config = cfg
+        self.target = target
+        self.device = device
+        if device.type == "cpu":
+            torch.set_num_threads(cfg.train.threads)
+        self._install(G, D, opt_g, opt_d, rng, noise_rng)
+        self._real_block, self._real_pos, self._noise_block, self._noise_pos = blocks
+        self.iteration = iteration
+        self.status, self.message = status, message
+        self.freeze_g, self.freeze_d = freeze_g, freeze_d
+        self.losses.load(losses)
+        self.last = StepStats(*losses[-1, 1:4].tolist()) if len(losses) else StepStats()
 
     def _optimizer(self, net: torch.nn.Module, oc) -> torch.optim.Optimizer:
         if oc.name == "adam":
@@ -135,7 +242,7 @@ class Trainer:
         if new.noise != old.noise or new.train.batch_size != old.train.batch_size:
             # The buffered block holds batches drawn for the old settings: a new noise distribution
             # must show in the very next step, not up to BLOCK batches later.
-            self._drop_blocks()
+            self.drop_prefetched()
         for opt, oc in ((self.opt_g, new.opt_g), (self.opt_d, new.opt_d)):
             for group in opt.param_groups:
                 group["lr"] = oc.lr
@@ -151,7 +258,10 @@ class Trainer:
         self._real_block = None
 
     # --------------------------------------------------------------- sampling
-    def _drop_blocks(self) -> None:
+    def drop_prefetched(self) -> None:
+        """Forget the pre-drawn blocks of batches: the next batches are drawn from the random generators'
+        current states. A state stored without its "prefetched" entry (a session file) needs this first, so
+        that this trainer continues exactly as one loaded from that state does."""
         self._real_block: torch.Tensor | None = None
         self._noise_block: torch.Tensor | None = None
         self._real_pos = self._noise_pos = 0
@@ -312,3 +422,15 @@ class Trainer:
 
     def state_finite(self) -> bool:
         return all(bool(torch.isfinite(p).all()) for p in (*self.G.parameters(), *self.D.parameters()))
+
+
+def _check_optimizer_shapes(opt: torch.optim.Optimizer) -> None:
+    """torch loads an optimizer state of any shape; a wrong one would fail only at the next step."""
+    for group in opt.param_groups:
+        for p in group["params"]:
+            for key, v in opt.state.get(p, {}).items():
+                if not torch.is_tensor(v):
+                    continue
+                if (v.numel() != 1) if key == "step" else (tuple(v.shape) != tuple(p.shape)):
+                    raise ValueError(f"optimizer state {key!r} has shape {tuple(v.shape)}, its parameter "
+                                     f"{tuple(p.shape)}")
