@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
 from PySide6 import QtWidgets  # noqa: E402
 
+from ganlab.app.state import Layers  # noqa: E402
 from ganlab.app.views import CurvesView, FieldView, TheoryView  # noqa: E402
 from ganlab.core import losses as core_losses  # noqa: E402
 from ganlab.core.coverage import mode_coverage  # noqa: E402
@@ -128,10 +129,10 @@ def main(argv=None) -> int:
 
     for mode in ("update", "repaint", "grab"):
         report(f"FieldView      {mode}", time_view(app, field, snaps, args.frames, mode))
-    field.set_layers(push=True, manifold=True)
+    field.set_layers(Layers(push=True, manifold=True))
     for mode in ("repaint", "grab"):
         report(f"FieldView+push+manifold {mode}", time_view(app, field, snaps, args.frames, mode))
-    field.set_layers(push=False, manifold=False)
+    field.set_layers(Layers())
     for mode in ("update", "repaint", "grab"):
         report(f"TheoryView     {mode}", time_view(app, theory, snaps, args.frames, mode))
     for mode in ("update", "repaint", "grab"):

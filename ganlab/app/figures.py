@@ -3,7 +3,7 @@
 `write_figures(out_dir, snapshot)` builds FieldView, TheoryView and CurvesView at fixed sizes on an
 offscreen QApplication, shows the snapshot and writes field/theory/curves as PNG (at `scale`) and SVG.
 `FrameRecorder(path)` draws each snapshot it is given into an offscreen FieldView and streams the frame
-into a GIF or MP4 (render.VideoWriter), so lecture material comes from a script with the same pictures
+into a GIF or MP4 (video.VideoWriter), so lecture material comes from a script with the same pictures
 as the app. Imported lazily by the CLI: `ganlab run --no-figures` never loads Qt.
 """
 
@@ -12,22 +12,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .render import (
-    FIGURE_SIZES,
-    VideoError,
-    VideoWriter,
-    dispose,
-    ensure_app,
-    error_text,
-    image_png_bytes,
-    offscreen_views,
-    qimage_to_rgb,
-    render_image,
-    show_offscreen,
-    svg_bytes,
-    update_views,
-    write_file,
-)
+from .offscreen import FIGURE_SIZES, dispose, ensure_app, offscreen_views, show_offscreen, update_views
+from .render import error_text, image_png_bytes, qimage_to_rgb, render_image, svg_bytes, write_file
+from .video import VideoError, VideoWriter
 
 __all__ = ["FIGURES", "FrameRecorder", "VideoError", "ensure_app", "release", "write_figures",
            "write_figures_or_warn"]

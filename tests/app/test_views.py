@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
-from ganlab.app import style
+from ganlab.app import language, style
+from ganlab.app.state import Layers
 from ganlab.app.views import CurvesView, FieldView, TheoryView
+from ganlab.app.views.protocol import SnapshotView
 from ganlab.app.views.theory_view import NO_THEORY_TEXT, no_dstar_text
 from ganlab.core import losses as core_losses
 from ganlab.core.config import Config
@@ -52,7 +56,8 @@ def make_snapshot(loss: str = "nonsaturating", n: int = 400, grid_n: int = 64, s
     manifold = None if manifold_shape is None else rng.standard_normal((*manifold_shape, 2)).astype(np.float32)
     return Snapshot(iteration=iteration, target=target, loss=loss, real=real, fake=fake, grid=grid,
                     d_logits=logits, d_prob=d_prob, theory=fields, coverage=cov, fake_push=push,
-                    manifold=manifold, losses=losses or {}, metrics=metrics or {})
+                    manifold=manifold, losses=losses or {}, metrics=metrics or {},
+                    has_dstar=core_losses.has_closed_form_dstar(loss))
 
 
 @pytest.fixture(scope="module")
@@ -183,11 +188,11 @@ def test_field_layers_toggle(qtbot):
     f.update_snapshot(snap)
     assert f.image.isVisible() and f.real_item.isVisible() and f.fake_item.isVisible()
     assert not f.push_item.isVisible() and not f.manifold_item.isVisible()
-    f.set_layers(heatmap=False, real=False, fake=False, push=True, manifold=True)
+    f.set_layers(Layers(heatmap=False, real=False, fake=False, push=True, manifold=True))
     assert not f.image.isVisible() and not f.colorbar.isVisible()
     assert not f.real_item.isVisible() and not f.fake_item.isVisible()
     assert f.push_item.isVisible() and f.manifold_item.isVisible()
-    assert f.layers() == {"heatmap": False, "real": False, "fake": False, "push": True, "manifold": True}
+    assert f.layers() == Layers(heatmap=False, real=False, fake=False, push=True, manifold=True)
 
     # push arrows: drawn at once from the last snapshot, <= 300 arrows of 3 segments (6 points) each
     px, py = f.push_item.getData()
@@ -229,7 +234,7 @@ def test_field_layers_toggle(qtbot):
     snap2 = make_snapshot(seed=7)
     f.update_snapshot(snap2)
     np.testing.assert_array_equal(f.fake_item.getData()[0], snap.fake[:, 0])
-    f.set_layers(heatmap=True, real=True, fake=True)
+    f.set_layers(dataclasses.replace(f.layers(), heatmap=True, real=True, fake=True))
     np.testing.assert_array_equal(f.fake_item.getData()[0], snap2.fake[:, 0])
     np.testing.assert_array_equal(f.real_item.getData()[1], snap2.real[:, 1])
     np.testing.assert_array_equal(f.image.image, snap2.d_prob)
@@ -369,9 +374,9 @@ def test_field_wheel_over_marker_changes_std_not_zoom(qtbot):
     # a snapshot still holding the old std does not undo the local change
     wheel(f, tuple(snap.target.means[i]), notches=2)
     f.update_snapshot(make_snapshot(seed=4))
-    assert f._shown_stds[i] == pytest.approx(snap.target.stds[i] * 1.25 ** 2)
+    assert f.modes.shown_stds()[i] == pytest.approx(snap.target.stds[i] * 1.25 ** 2)
     f.update_snapshot(make_snapshot(target=snap.target.with_std(i, stds[-1][1]), seed=4))
-    assert f._shown_stds[i] == pytest.approx(stds[-1][1])
+    assert f.modes.shown_stds()[i] == pytest.approx(stds[-1][1])
     # the same wheel on empty space zooms the view (the test can see a zoom)
     wheel(f, (0.0, 0.0), notches=1)
     assert len(stds) == 3
@@ -391,7 +396,7 @@ def test_field_hover_shows_coordinates(qtbot):
     assert f.markers[4].mouseHovering
     j = 17
     fx, fy = snap.fake[j]
-    f.set_layers(real=False)
+    f.set_layers(f.layers().with_layer("real", False))
     move(vp, to_viewport(f, fx, fy))
     text = f.hover_text.textItem.toPlainText()
     assert text.startswith("generated") or text.startswith("mode")
@@ -400,8 +405,8 @@ def test_field_hover_shows_coordinates(qtbot):
 def test_field_presenter_scale(qtbot):
     f = shown(qtbot, FieldView())
     f.update_snapshot(make_snapshot())
-    f.set_presenter(1.6)
-    assert f.presenter_scale() == 1.6
+    f.set_scale(1.6)
+    assert f.scale() == 1.6
     # points and markers grow with the square root of the scale, lines and text with the scale
     assert f.fake_item.size() == pytest.approx(style.FAKE_SIZE * math.sqrt(1.6))
     assert f.real_item.size() == pytest.approx(style.REAL_SIZE * math.sqrt(1.6))
@@ -453,7 +458,7 @@ def test_field_markers_are_hollow_so_the_real_cloud_shows(qtbot):
     ring = [img.pixelColor(int(round((c.x() + dx) * dpr)), int(round(c.y() * dpr))) for dx in (r - 0.5, r, r + 0.5)]
     assert max(q.lightness() for q in ring) > 200
     # and it still takes a drag from its inside
-    assert f._mode_at(0.0, 0.0) == 0
+    assert f.modes.mode_at(0.0, 0.0) == 0
 
 
 def test_presenter_scale_all_views(qtbot):
@@ -463,13 +468,100 @@ def test_presenter_scale_all_views(qtbot):
     c.update_snapshot(make_snapshot())
     small_t = t.caption.font().pointSizeF()
     small_c = c.plot_loss.getAxis("left").style["tickFont"].pointSizeF()
-    t.set_presenter(1.6)
-    c.set_presenter(1.6)
+    t.set_scale(1.6)
+    c.set_scale(1.6)
     assert t.caption.font().pointSizeF() == pytest.approx(1.6 * small_t)
     assert c.plot_loss.getAxis("left").style["tickFont"].pointSizeF() == pytest.approx(1.6 * small_c)
     assert c.s_loss_d.curve.opts["pen"].widthF() == pytest.approx(style.CURVE_WIDTH * 1.6)
     c.grab()
     t.grab()
+
+
+
+# ============================================================ the view contract, languages
+def test_views_are_snapshot_views_and_their_scale_round_trips(qtbot):
+    for view in (FieldView(), TheoryView(), CurvesView(max_fps=None)):
+        shown(qtbot, view, 700, 500)
+        assert isinstance(view, SnapshotView)
+        assert view.scale() == pytest.approx(style.current_scale())
+        view.set_scale(1.6)
+        assert view.scale() == pytest.approx(1.6)
+        view.update_snapshot(make_snapshot())
+        view.set_scale(1.0)
+        assert view.scale() == 1.0
+        view.clear()
+
+
+def test_field_clear_draws_the_next_snapshot_from_scratch(qtbot):
+    f = shown(qtbot, FieldView())
+    f.set_layers(Layers(push=True, manifold=True))
+    snap = make_snapshot()
+    f.update_snapshot(snap)
+    f.prepare_mode_menu(2)
+    f.action_remove.trigger()                            # an edit no snapshot has shown yet
+    assert not f.markers[2].isVisible()
+    f.clear()
+    assert len(f.push_item.getData()[0]) == 0 and len(f.manifold_item.getData()[0]) == 0
+    calls = []
+    orig = f.real_item.setData
+    f.real_item.setData = lambda **kw: calls.append(kw) or orig(**kw)
+    f.update_snapshot(snap)                              # the same arrays: drawn again all the same
+    assert len(calls) == 1
+    assert len(f.markers) == 8 and all(m.isVisible() for m in f.markers)
+    np.testing.assert_allclose(f.shown_means(), snap.target.means)
+    assert len(f.push_item.getData()[0]) > 0 and len(f.manifold_item.getData()[0]) > 0
+
+
+CATALOG = Path(__file__).resolve().parents[2] / "resources" / "i18n" / "ganlab_ru.ts"
+
+
+def russian(context: str, source: str) -> str:
+    """The catalog's Russian for `source` in `context`."""
+    for ctx in ET.parse(CATALOG).getroot().iter("context"):
+        if ctx.findtext("name") == context:
+            for msg in ctx.iter("message"):
+                if msg.findtext("source") == source:
+                    return msg.findtext("translation")
+    raise KeyError((context, source))
+
+
+@pytest.fixture
+def back_to_english():
+    yield
+    language.install_translator(QtWidgets.QApplication.instance(), "en")
+    QtWidgets.QApplication.processEvents()
+
+
+def test_views_retranslate_their_fixed_texts_when_the_language_changes(qtbot, back_to_english):
+    f = shown(qtbot, FieldView())
+    t = shown(qtbot, TheoryView(), 1100, 420)
+    c = shown(qtbot, CurvesView(max_fps=None), 900, 700)
+    snap = make_snapshot(loss="hinge")                   # the theory panels show their notes
+    for v in (f, t, c):
+        v.update_snapshot(snap)
+    texts = {                                            # (context, English source) -> what shows it now
+        ("FieldView", "Remove mode"): lambda: f.action_remove.text(),
+        ("FieldView", "Mode centre of p_data: drag to move it, wheel or right-click to change its std, right-click "
+                      "to remove it. Double-click empty space to add a mode."): lambda: f.markers[0].toolTip(),
+        ("CurvesView", "log 2 = max"): lambda: c.ref_text("log2"),
+        ("CurvesView", "all modes"): lambda: c.ref_text("cov1"),
+        ("CurvesView", "Norm of the generator's gradient (log scale): it vanishes when D is too good with the "
+                       "minimax loss."): lambda: c.plot_grad.toolTip(),
+        ("TheoryView", "critic (scaled)"): lambda: t.plot_d.titleLabel.text,
+        ("TheoryView", "D − D* needs D* (see the middle panel)."): lambda: t.note_diff.toPlainText(),
+    }
+    for (_, source), shown_text in texts.items():
+        assert shown_text() == source
+    app = QtWidgets.QApplication.instance()
+    assert language.install_translator(app, "ru") == "ru"
+    QtWidgets.QApplication.processEvents()               # Qt posts LanguageChange to every window
+    for (context, source), shown_text in texts.items():
+        assert shown_text() == russian(context, source) != source, source
+    assert russian("TheoryView", "V(G, D): n/a (the critic is not a probability)") in t.caption_text()
+    language.install_translator(app, "en")
+    QtWidgets.QApplication.processEvents()
+    for (_, source), shown_text in texts.items():
+        assert shown_text() == source
 
 
 # ============================================================ TheoryView
@@ -514,7 +606,7 @@ def check_theory_geometry(t, g) -> None:
     for p in t.plots:
         (x0, x1), (y0, y1) = p.getViewBox().viewRange()
         assert (x0, x1, y0, y1) == pytest.approx((g.xmin, g.xmax, g.ymin, g.ymax), abs=1e-6)
-    view = QtCore.QRectF(t.glw.viewport().rect()).adjusted(-0.5, -0.5, 0.5, 0.5)
+    view = QtCore.QRectF(t.canvas.viewport().rect()).adjusted(-0.5, -0.5, 0.5, 0.5)
     titles = [p.titleLabel.item.mapRectToScene(p.titleLabel.item.boundingRect()) for p in t.plots]
     for a, b in zip(titles, titles[1:], strict=False):
         assert a.right() <= b.left()
@@ -770,7 +862,7 @@ def test_many_frames_all_views_live_training(qtbot, live):
     field = shown(qtbot, FieldView(), 480, 480)
     theory = shown(qtbot, TheoryView(), 840, 320)
     curves = shown(qtbot, CurvesView(), 640, 560)
-    field.set_layers(push=True, manifold=True)
+    field.set_layers(Layers(push=True, manifold=True))
     moves = []
 
     def apply_move(i, x, y):                             # what the app's wiring will do
@@ -824,7 +916,7 @@ def test_heatmaps_paint_true_colour_from_a_device_cache_and_show_the_lut_colours
         assert item.qimage.format() in (QtGui.QImage.Format.Format_RGB32,
                                         QtGui.QImage.Format.Format_ARGB32_Premultiplied)
     # the colour on screen at a grid cell is the colour map's colour for D there
-    f.set_layers(real=False, fake=False)
+    f.set_layers(Layers(real=False, fake=False))
     for m in f.markers:
         m.hide()
     QtWidgets.QApplication.processEvents()

@@ -1,4 +1,7 @@
-"""The app's pyqtgraph views. They only read Snapshots (ganlab.core.observer); they never train."""
+"""The app's pyqtgraph views. They only read Snapshots (ganlab.core.snapshot); they never train.
+
+Each is a SnapshotView (protocol.py): update_snapshot, clear, set_scale and scale.
+"""
 
 from .curves_view import CurvesView
 from .field_view import FieldView

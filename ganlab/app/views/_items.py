@@ -16,6 +16,8 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Signal
 
+from .. import perf
+
 _PrimitiveArray = pg.Qt.internals.PrimitiveArray
 _FRAGMENTS_SYMBOL = ("_ZN8QPainter19drawPixmapFragmentsEPKNS_14PixmapFragmentEiRK7QPixmap"
                      "6QFlagsINS_18PixmapFragmentHintEE")
@@ -53,7 +55,7 @@ def _gil_free_fragments():
     return draw
 
 
-draw_fragments = _gil_free_fragments()
+draw_fragments = _gil_free_fragments() if perf.GIL_FREE_FRAGMENTS else None
 _Format = QtGui.QImage.Format
 _VECTOR_ENGINES = (QtGui.QPaintEngine.Type.SVG, QtGui.QPaintEngine.Type.Pdf, QtGui.QPaintEngine.Type.Picture)
 
@@ -267,17 +269,23 @@ class QtPaintedView:
     by _PrepareForPaint (measured with benchmarks/bench_app.py: training kept 41-49 % of its headless speed at
     32 frames/s, against 37-46 %), and `sigResized` (which the class defines) emitted after a resize."""
 
-    paintEvent = QtWidgets.QGraphicsView.paintEvent  # Qt's own: painted with the GIL released
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._prepare_filter = _PrepareForPaint(self)
-        self.viewport().installEventFilter(self._prepare_filter)
+        if perf.QT_PAINT_EVENT:
+            self._prepare_filter = _PrepareForPaint(self)
+            self.viewport().installEventFilter(self._prepare_filter)
+
+    def paintEvent(self, ev):   # replaced by Qt's own below unless perf.QT_PAINT_EVENT is off
+        pg.GraphicsView.paintEvent(self, ev)
 
     def resizeEvent(self, ev):
         super().resizeEvent(ev)
         if not self.closed:
             self.sigResized.emit()
+
+
+if perf.QT_PAINT_EVENT:
+    QtPaintedView.paintEvent = QtWidgets.QGraphicsView.paintEvent  # Qt's own: painted with the GIL released
 
 
 class ScaledPlotWidget(QtPaintedView, pg.PlotWidget):
@@ -349,3 +357,9 @@ def narrow_title(label: pg.LabelItem) -> None:
 
     label.updateMin = update_min
     update_min()
+
+
+def pixel_size(view: pg.ViewBox) -> float:
+    """One screen pixel in the ViewBox's data units (the larger of its width and height): pick radii."""
+    sx, sy = view.viewPixelSize()
+    return max(abs(sx), abs(sy))

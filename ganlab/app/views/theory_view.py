@@ -2,13 +2,14 @@
 
 Same extent and axes as the field view; each panel frames the evaluation grid exactly. D and D*
 share one colour map and one colour bar; D - D* has its own map centred on 0. For losses whose
-critic is not a probability (wgan-gp, hinge) there is no closed-form D* on the same scale, so the
-D* and difference images are hidden and a sentence says why (nothing misleading is drawn).
+critic is not a probability (wgan-gp, hinge) there is no closed-form D* on the same scale
+(`Snapshot.has_dstar`), so the D* and difference images are hidden and a sentence says why
+(nothing misleading is drawn).
 
 Geometry is computed, not left to a grid layout: on every resize `_relayout` picks the largest
 panel size that fits three equal panels of the grid's shape side by side (short titles above, one
 y axis on the left, colour bars under them) and places every item at pixel positions; the numbers
-go in a two-row table under the panels. Nothing about the layout changes per frame.
+go in a two-row table under the panels (theory_text.py). Nothing about the layout changes per frame.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent
 
 from .. import style
 from ._items import HeatmapItem, ResizingGraphicsView, cache_axes, decorations, narrow_title, place
+from .theory_text import Caption, PanelNote, caption_lines, caption_rows
 
 # Short titles (the full formulas are in each panel's tooltip and in the caption's).
 TITLE_D = "D(x)"
@@ -37,13 +39,13 @@ TIP_DSTAR = QT_TRANSLATE_NOOP("TheoryView", "D*(x) = p_data(x) / (p_data(x) + p_
                               "neither distribution has mass there.")
 TIP_DIFF = QT_TRANSLATE_NOOP("TheoryView", "D(x) − D*(x): where the trained D is below (brown) or above (teal) "
                              "the optimal one. All white means D has caught up with the generator.")
+NO_THEORY_TEXT = QT_TRANSLATE_NOOP("TheoryView", "Theory is off for this frame: D* and the JSD are not computed.")
 
 PANEL_GAP = 10          # pixels between panels at scale 1
 Y_AXIS = 28             # the y axis of the first panel (tick labels)
 SLIM_AXIS = 3           # the other panels' y axes: a frame line, no labels
 X_AXIS = 22
 BAR = 10                # colour-bar thickness
-CAPTION_GAP = 18        # pixels between the caption's two columns
 
 
 def no_dstar_text(loss: str) -> str:
@@ -52,95 +54,71 @@ def no_dstar_text(loss: str) -> str:
         "so D* is not drawn.").format(loss)
 
 
-NO_THEORY_TEXT = QT_TRANSLATE_NOOP("TheoryView", "Theory is off for this frame: D* and the JSD are not computed.")
-
-
 def _tr(text: str) -> str:
     return QCoreApplication.translate("TheoryView", text)
-
-
-def _closed_form(loss: str, d_prob) -> bool:
-    try:
-        from ganlab.core import losses  # late: imports torch, which the first window does not need
-        return bool(losses.has_closed_form_dstar(loss))
-    except (ImportError, ValueError):
-        return d_prob is not None
 
 
 def _same_grid(a, b) -> bool:
     return a is b or a == b
 
 
-class _PanelNote(QtWidgets.QGraphicsTextItem):
-    """A wrapped sentence centred in a ViewBox, in pixel space (it does not pan or zoom)."""
-
-    def __init__(self, view: pg.ViewBox):
-        super().__init__()
-        self.setParentItem(view)
-        self.view = view
-        self.setZValue(1000)
-        self.setDefaultTextColor(pg.mkColor(style.FOREGROUND))
-        doc = self.document()
-        opt = doc.defaultTextOption()
-        opt.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-        doc.setDefaultTextOption(opt)
-        view.sigResized.connect(self.relayout)
-        self.hide()
-
-    def set_message(self, text: str) -> None:
-        if text != self.toPlainText():
-            self.setPlainText(text)
-        self.relayout()
-
-    def relayout(self, *_):
-        r = self.view.rect()
-        self.setTextWidth(max(60.0, 0.9 * r.width()))
-        b = self.boundingRect()
-        self.setPos(r.center().x() - b.width() / 2, r.center().y() - b.height() / 2)
-
-    def paint(self, painter, option, widget=None):
-        painter.setBrush(QtGui.QColor(255, 255, 255, 225))
-        painter.setPen(pg.mkPen(style.FOREGROUND))
-        painter.drawRoundedRect(self.boundingRect(), 4, 4)
-        super().paint(painter, option, widget)
-
-
 class TheoryView(QtWidgets.QWidget):
+    """D(x), D*(x) and D - D* side by side at the grid's shape, with their colour bars and the numbers."""
+
     def __init__(self, parent: QtWidgets.QWidget | None = None, scale: float | None = None):
         super().__init__(parent)
         self._scale = style.current_scale() if scale is None else style.clamp_scale(scale)
-        self.glw = ResizingGraphicsView(background=style.BACKGROUND)
-        self.glw.setMinimumSize(240, 120)
-        self.glw.sigResized.connect(self._relayout)
-        # the numbers, as a small table right under the colour bars (in the scene, placed with them)
-        self.caption = _Caption()
-        self.glw.addItem(self.caption)
-        self.caption.setToolTip(QCoreApplication.translate(
-            "TheoryView", "JSD(p_data || p_g) in nats (0 when p_g = p_data, at most log 2); V(G, D) is the GAN value "
-            "E_data[log D] + E_g[log(1 - D)] for the trained D; at the optimal D* it equals "
-            "-log 4 + 2 JSD (Goodfellow et al. 2014, Theorem 1). p_g is a kernel density estimate of the "
-            "generated samples with bandwidth h; p_data is smoothed with the same kernel."))
+        self.canvas = ResizingGraphicsView(background=style.BACKGROUND)   # a scene in pixels: _relayout places items
+        self.canvas.setMinimumSize(240, 120)
+        self.canvas.sigResized.connect(self._relayout)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.glw, 1)
+        layout.addWidget(self.canvas, 1)
+        self._build_caption()
+        self._build_panels()
+        self._build_colorbars()
+        self.note_dstar = PanelNote(self.plot_dstar.getViewBox())
+        self.note_diff = PanelNote(self.plot_diff.getViewBox())
 
+        self._snap = None
+        self._grid = None
+        self._mode = None        # ("dstar" | "no-closed-form" | "no-theory", loss)
+        self._critic = None
+        self._rect_grid: dict[int, object] = {}
+        self._deco: dict[int, tuple] = {}
+        self.max_stale_frames = 30
+        self._theory = None              # the last theory fields, kept a few frames while snapshots have none
+        self._theory_iteration = 0
+        self._shown_theory = None        # the theory the panels and the caption show
+        self._stale = 0
+        self.retranslate()
+        self._apply_scale()
+
+    def _build_caption(self) -> None:
+        """The numbers, as a small table right under the colour bars (in the scene, placed with them)."""
+        self.caption = Caption()
+        self.canvas.addItem(self.caption)
+        self._caption_text = ""
+        self._caption_line_count = 0      # text lines the caption takes
+        self._caption_cols = 2      # 2: a table of two columns; 1: one formula a line (a narrow view)
+        self._caption_cells: list[list[str]] = []
+
+    def _build_panels(self) -> None:
         self.plot_d = pg.PlotItem()
         self.plot_dstar = pg.PlotItem()
         self.plot_diff = pg.PlotItem()
         self.plots = (self.plot_d, self.plot_dstar, self.plot_diff)
-        for p, tip in zip(self.plots, (TIP_D, TIP_DSTAR, TIP_DIFF), strict=True):
+        for p in self.plots:
             narrow_title(p.titleLabel)
-            self.glw.addItem(p)
+            self.canvas.addItem(p)
             p.hideButtons()
             p.setMenuEnabled(False)
             p.setMouseEnabled(x=False, y=False)
             vb = p.getViewBox()
             vb.setBackgroundColor(style.MASKED)
             vb.disableAutoRange()
-            p.setToolTip(_tr(tip))
         for p in self.plots[1:]:
             p.getAxis("left").setStyle(showValues=False)
-
         self.image_d = HeatmapItem(axisOrder="row-major")
         self.image_dstar = HeatmapItem(axisOrder="row-major")
         self.image_diff = HeatmapItem(axisOrder="row-major")
@@ -150,8 +128,9 @@ class TheoryView(QtWidgets.QWidget):
         self.image_dstar.setLevels(style.D_LEVELS)
         self.image_diff.setLevels(style.DIFF_LEVELS)
 
-        # Horizontal colour bars under the panels: they read left to right ("likely generated" ->
-        # "likely real"). One bar for D and D* (under both), one for D - D*.
+    def _build_colorbars(self) -> None:
+        """Horizontal colour bars under the panels: they read left to right ("likely generated" ->
+        "likely real"). One bar for D and D* (under both), one for D - D*."""
         self.colorbar = pg.ColorBarItem(values=style.D_LEVELS, colorMap=style.d_colormap(), interactive=False,
                                         width=BAR, pen=style.FOREGROUND, orientation="horizontal")
         self.colorbar.setImageItem([self.image_d, self.image_dstar])
@@ -160,31 +139,8 @@ class TheoryView(QtWidgets.QWidget):
                                              orientation="horizontal")
         self.diff_colorbar.setImageItem(self.image_diff)
         cache_axes(self.plot_d, self.plot_dstar, self.plot_diff, self.colorbar, self.diff_colorbar)
-        self.colorbar.setToolTip(QCoreApplication.translate(
-            "TheoryView", "One colour scale for D and D*: green = likely generated, purple = likely real, "
-            "white = 1/2 (cannot tell)."))
-        self.diff_colorbar.setToolTip(_tr(TIP_DIFF))
         for bar in (self.colorbar, self.diff_colorbar):
-            self.glw.addItem(bar)
-
-        self.note_dstar = _PanelNote(self.plot_dstar.getViewBox())
-        self.note_diff = _PanelNote(self.plot_diff.getViewBox())
-
-        self._snap = None
-        self._grid = None
-        self._mode = None        # ("dstar" | "no-closed-form" | "no-theory", loss)
-        self._critic = None
-        self._caption_text = ""
-        self._caption_rows = 0      # text lines the caption takes
-        self._caption_cols = 2      # 2: a table of two columns; 1: one formula a line (a narrow view)
-        self._caption_cells: list[list[str]] = []
-        self._rect_grid: dict[int, object] = {}
-        self._deco: dict[int, tuple] = {}
-        self.max_stale_frames = 30
-        self._theory = None
-        self._theory_iteration = 0
-        self._stale = 0
-        self._apply_scale()
+            self.canvas.addItem(bar)
 
     # ================================================================ public API
     def update_snapshot(self, snap) -> None:
@@ -202,7 +158,8 @@ class TheoryView(QtWidgets.QWidget):
         self._set_image(self.image_d, style.critic_to_unit(snap.d_logits) if critic else d)
 
         th = self._current_theory(snap)
-        if not _closed_form(snap.loss, d) or d is None:
+        self._shown_theory = th
+        if not snap.has_dstar or d is None:
             mode = ("no-closed-form", snap.loss)
         elif th is None:
             mode = ("no-theory", snap.loss)
@@ -217,22 +174,20 @@ class TheoryView(QtWidgets.QWidget):
             with np.errstate(invalid="ignore"):
                 diff = np.subtract(d, dstar, dtype=np.float32)
             self._set_image(self.image_diff, diff)
-        rows = self._caption(snap, th)
-        if rows != self._caption_cells:
-            self._caption_cells = rows
-            cols = self._caption_columns(rows)
-            lines = _caption_lines(rows, cols)
-            self.caption.set_cells(rows, cols)
-            self._caption_text = self.caption.text()
-            if lines != self._caption_rows or cols != self._caption_cols:   # the panels get the rest
-                self._caption_rows, self._caption_cols = lines, cols
-                self._relayout()
-            else:
-                self._place_caption()
+        self._show_caption(caption_rows(snap, th, self._theory_iteration))
 
-    def set_presenter(self, scale: float) -> None:
+    def clear(self) -> None:
+        """Forget the last theory fields (after a reset)."""
+        self._theory = None
+        self._stale = 0
+
+    def set_scale(self, scale: float) -> None:
+        """Scale fonts and titles (1.0 normal, ~1.6 presenter mode)."""
         self._scale = style.clamp_scale(scale)
         self._apply_scale()
+
+    def scale(self) -> float:
+        return self._scale
 
     def caption_text(self) -> str:
         """The caption as plain text, a line per row (the view shows it as a small table)."""
@@ -245,10 +200,35 @@ class TheoryView(QtWidgets.QWidget):
         """The three panels' plot areas, in the view's pixels (tests, layout checks)."""
         return [p.getViewBox().sceneBoundingRect() for p in self.plots]
 
+    def retranslate(self) -> None:
+        """Set the texts that are not redrawn with each snapshot in the current language."""
+        self.caption.setToolTip(QCoreApplication.translate(
+            "TheoryView", "JSD(p_data || p_g) in nats (0 when p_g = p_data, at most log 2); V(G, D) is the GAN value "
+            "E_data[log D] + E_g[log(1 - D)] for the trained D; at the optimal D* it equals "
+            "-log 4 + 2 JSD (Goodfellow et al. 2014, Theorem 1). p_g is a kernel density estimate of the "
+            "generated samples with bandwidth h; p_data is smoothed with the same kernel."))
+        for p, tip in zip(self.plots, (TIP_CRITIC if self._critic else TIP_D, TIP_DSTAR, TIP_DIFF), strict=True):
+            p.setToolTip(_tr(tip))
+        self.colorbar.setToolTip(QCoreApplication.translate(
+            "TheoryView", "One colour scale for D and D*: green = likely generated, purple = likely real, "
+            "white = 1/2 (cannot tell)."))
+        self.diff_colorbar.setToolTip(_tr(TIP_DIFF))
+        self._set_titles()
+        self._style_colorbars()
+        if self._mode is not None:
+            self._set_mode(self._mode)
+        if self._snap is not None:
+            self._show_caption(caption_rows(self._snap, self._shown_theory, self._theory_iteration))
+
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(e)
+
     # ================================================================ layout
     def _relayout(self, *_):
         """Place the three panels (equal, the grid's shape, as large as fits) and the colour bars."""
-        W, H = float(self.glw.width()), float(self.glw.height())
+        W, H = float(self.canvas.width()), float(self.canvas.height())
         if W < 20 or H < 20:
             return
         s = self._scale
@@ -291,20 +271,23 @@ class TheoryView(QtWidgets.QWidget):
         self._frame_grid()
         self._place_caption()
 
-    def _caption_columns(self, rows) -> int:
-        """2 when the two-column table fits the view's width, else 1 (one formula a line)."""
-        fm = QtGui.QFontMetricsF(self.caption.font())
-        widths = [0.0, 0.0]
-        for row in rows:
-            if len(row) == 2:
-                for i, cell in enumerate(row):
-                    widths[i] = max(widths[i], fm.horizontalAdvance(cell))
-        need = widths[0] + widths[1] + CAPTION_GAP + 4.0
-        return 2 if need <= self.glw.width() - 4.0 else 1
-
     def _caption_height(self) -> float:
         fm = QtGui.QFontMetricsF(self.caption.font())
-        return max(1, self._caption_rows or 2) * fm.lineSpacing() + 4.0
+        return max(1, self._caption_line_count or 2) * fm.lineSpacing() + 4.0
+
+    def _show_caption(self, rows: list[list[str]]) -> None:
+        if rows == self._caption_cells:
+            return
+        self._caption_cells = rows
+        cols = self.caption.columns_for(rows, self.canvas.width())
+        lines = caption_lines(rows, cols)
+        self.caption.set_cells(rows, cols)
+        self._caption_text = self.caption.text()
+        if lines != self._caption_line_count or cols != self._caption_cols:   # the panels get the rest
+            self._caption_line_count, self._caption_cols = lines, cols
+            self._relayout()
+        else:
+            self._place_caption()
 
     def _place_caption(self) -> None:
         """Centre the caption under the panels (its width changes with the numbers)."""
@@ -386,37 +369,10 @@ class TheoryView(QtWidgets.QWidget):
             return None
         return old
 
-    def clear(self) -> None:
-        """Forget the last theory fields (after a reset)."""
-        self._theory = None
-        self._stale = 0
-
-    def _caption(self, snap, th) -> list[list[str]]:
-        """The caption as rows of cells: two rows of two formulas each, then a row of notes if any."""
-        if th is None:
-            return [[QCoreApplication.translate("TheoryView", "Theory off: no JSD, V(G, D) or D* for this frame.")]]
-        jsd = QCoreApplication.translate("TheoryView", "JSD = {0:.4f} nats (max log 2 = {1:.4f})").format(
-            th.jsd, style.LOG2)
-        v = th.v_estimate
-        if snap.d_prob is None or v is None or not math.isfinite(v):
-            v_text = QCoreApplication.translate("TheoryView", "V(G, D): n/a (the critic is not a probability)")
-        else:
-            v_text = QCoreApplication.translate("TheoryView", "V(G, D) ≈ {0:.4f}").format(v)
-        ident = QCoreApplication.translate("TheoryView", "V(G, D*) = −log 4 + 2 JSD = {0:.4f}").format(th.v_identity)
-        h = getattr(th, "bandwidth", None)
-        kde = QCoreApplication.translate("TheoryView", "KDE bandwidth h = {0:.3g}").format(h) if h is not None else ""
-        rows = [[jsd, v_text], [kde, ident]]
-        notes = []
-        if th is not snap.theory:
-            notes.append(QCoreApplication.translate("TheoryView", "(theory from iteration {0})").format(
-                self._theory_iteration))
-        mass = getattr(th, "pg_mass_in_grid", None)
-        if mass is not None and math.isfinite(mass) and mass < 0.99:
-            notes.append(QCoreApplication.translate(
-                "TheoryView", "only {0:.0f}% of generated samples inside the box").format(100 * mass))
-        if notes:
-            rows.append(["   ·   ".join(notes)])
-        return rows
+    def _set_titles(self) -> None:
+        titles = (TITLE_CRITIC if self._critic else TITLE_D, TITLE_DSTAR, TITLE_DIFF)
+        for p, t in zip(self.plots, titles, strict=True):
+            self._set_title(p, t)
 
     def _set_title(self, plot: pg.PlotItem, text: str) -> None:
         s = self._scale
@@ -427,10 +383,9 @@ class TheoryView(QtWidgets.QWidget):
 
     def _apply_scale(self) -> None:
         s = self._scale
-        titles = (TITLE_CRITIC if self._critic else TITLE_D, TITLE_DSTAR, TITLE_DIFF)
-        for i, (p, t) in enumerate(zip(self.plots, titles, strict=True)):
+        self._set_titles()
+        for i, p in enumerate(self.plots):
             style.style_axes(p, s)
-            self._set_title(p, t)
             p.getAxis("left").setWidth(int(round((Y_AXIS if i == 0 else SLIM_AXIS) * s)))
             p.getAxis("bottom").setHeight(int(round(X_AXIS * s)))
             p.layout.setContentsMargins(0, 0, 0, 0)
@@ -446,8 +401,8 @@ class TheoryView(QtWidgets.QWidget):
             note.relayout()
         self.caption.setFont(style.font(s))
         if self._caption_cells:
-            self._caption_cols = self._caption_columns(self._caption_cells)
-            self._caption_rows = _caption_lines(self._caption_cells, self._caption_cols)
+            self._caption_cols = self.caption.columns_for(self._caption_cells, self.canvas.width())
+            self._caption_line_count = caption_lines(self._caption_cells, self._caption_cols)
             self.caption.set_cells(self._caption_cells, self._caption_cols)
         self._deco.clear()
         self._relayout()
@@ -455,64 +410,3 @@ class TheoryView(QtWidgets.QWidget):
 
 def _aspect(grid) -> float:
     return (grid.xmax - grid.xmin) / (grid.ymax - grid.ymin)
-
-
-def _caption_lines(rows: list[list[str]], cols: int) -> int:
-    return sum(1 if cols == 2 or len(row) == 1 else len([c for c in row if c]) for row in rows)
-
-
-class _Caption(QtWidgets.QGraphicsRectItem):
-    """The numbers under the panels: plain text items in a grid of one or two columns, so each formula
-    stays on its own line and the columns line up. Plain text (no HTML layout): a new set of numbers
-    six times a second costs a few setText calls."""
-
-    def __init__(self):
-        super().__init__()
-        self.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
-        self._font = QtGui.QFont()
-        self._items: list[QtWidgets.QGraphicsSimpleTextItem] = []
-        self._rows: list[list[str]] = []
-        self._cols = 2
-
-    def font(self) -> QtGui.QFont:
-        return self._font
-
-    def setFont(self, font: QtGui.QFont) -> None:
-        self._font = QtGui.QFont(font)
-        for item in self._items:
-            item.setFont(self._font)
-        self.set_cells(self._rows, self._cols)
-
-    def text(self) -> str:
-        return "\n".join("   ".join(c for c in row if c) for row in self._rows)
-
-    def set_cells(self, rows: list[list[str]], cols: int) -> None:
-        self._rows, self._cols = [list(r) for r in rows], cols
-        if cols == 1:
-            rows = [[c] for row in rows for c in row if c]
-        fm = QtGui.QFontMetricsF(self._font)
-        line = fm.lineSpacing()
-        col0 = max((fm.horizontalAdvance(r[0]) for r in rows if len(r) == 2), default=0.0)
-        cells = []
-        for i, row in enumerate(rows):
-            for j, text in enumerate(row):
-                cells.append((text, 0.0 if j == 0 else col0 + CAPTION_GAP, i * line))
-        while len(self._items) < len(cells):
-            item = QtWidgets.QGraphicsSimpleTextItem(self)
-            item.setBrush(pg.mkBrush(style.FOREGROUND))
-            item.setFont(self._font)
-            self._items.append(item)
-        width = 0.0
-        for item, (text, x, y) in zip(self._items, cells, strict=False):
-            if item.text() != text:
-                item.setText(text)
-            item.setPos(x, y)
-            item.show()
-            width = max(width, x + fm.horizontalAdvance(text))
-        for item in self._items[len(cells):]:
-            item.hide()
-        self.setRect(QtCore.QRectF(0.0, 0.0, width, len(rows) * line))
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
