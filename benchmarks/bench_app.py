@@ -53,7 +53,8 @@ def _open_window(size, speed: int = 0):
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from ganlab.app.window import MainWindow, freeze_startup_heap
+    from ganlab.app.perf import freeze_startup_heap
+    from ganlab.app.window import MainWindow
 
     w = MainWindow()
     w.resize(*size)

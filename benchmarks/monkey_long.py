@@ -79,7 +79,7 @@ def main(argv=None) -> int:
         rss_end = tm.rss_bytes()
         problems += tm.consistency_problems(w, tmp)
         t1 = time.perf_counter()
-        thread = w.thread.thread
+        thread = w.worker_thread.thread
         w.play()
         w.close()
         if thread.isRunning() or time.perf_counter() - t1 > 2.0:

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from faults import evil_npy, raise_oserror, rewrite_zip
 
 from ganlab import cli, headless
 from ganlab.core import files
@@ -301,30 +302,6 @@ def session_file(tmp_path_factory) -> Path:
     return path
 
 
-class _Evil:
-    """Unpickling this would create a marker file: loading must never get that far."""
-
-    marker = ""
-
-    def __reduce__(self):
-        return (Path.touch, (Path(self.marker),))
-
-
-def _crafted_pickle_npy(marker: Path) -> bytes:
-    ev = _Evil()
-    ev.marker = str(marker)
-    buf = io.BytesIO()
-    np.save(buf, np.array([ev], dtype=object), allow_pickle=True)
-    return buf.getvalue()
-
-
-def _rewrite(src: Path, dst: Path, replace: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
-        for info in zin.infolist():
-            zout.writestr(info.filename, replace.get(info.filename, zin.read(info)))
-    return dst
-
-
 def bad_session_files(src: Path, tmp: Path, marker: Path) -> dict[str, tuple[Path, str]]:
     data = src.read_bytes()
     meta = json.loads(zipfile.ZipFile(src).read("session.json"))
@@ -344,22 +321,22 @@ def bad_session_files(src: Path, tmp: Path, marker: Path) -> dict[str, tuple[Pat
     flipped[mid:mid + 64] = bytes(64)
     put("corrupt.ganlab", bytes(flipped), "")
     newer = dict(meta, format_version=99)
-    out["newer.ganlab"] = (_rewrite(src, tmp / "newer.ganlab", {"session.json": json.dumps(newer).encode()}),
+    out["newer.ganlab"] = (rewrite_zip(src, tmp / "newer.ganlab", {"session.json": json.dumps(newer).encode()}),
                            "newer ganlab")
     older = dict(meta, format_version=0)
-    out["older.ganlab"] = (_rewrite(src, tmp / "older.ganlab", {"session.json": json.dumps(older).encode()}),
+    out["older.ganlab"] = (rewrite_zip(src, tmp / "older.ganlab", {"session.json": json.dumps(older).encode()}),
                            "unsupported session format version 0")
     bad_cfg = dict(meta, config_toml=meta["config_toml"].replace("batch_size = 32", "batch_size = 100000"))
-    out["badcfg.ganlab"] = (_rewrite(src, tmp / "badcfg.ganlab", {"session.json": json.dumps(bad_cfg).encode()}),
+    out["badcfg.ganlab"] = (rewrite_zip(src, tmp / "badcfg.ganlab", {"session.json": json.dumps(bad_cfg).encode()}),
                             "train.batch_size")
     nan_meta = json.dumps(meta).replace('"iteration": 7', '"iteration": NaN').encode()
-    out["nan.ganlab"] = (_rewrite(src, tmp / "nan.ganlab", {"session.json": nan_meta}), "not valid JSON")
+    out["nan.ganlab"] = (rewrite_zip(src, tmp / "nan.ganlab", {"session.json": nan_meta}), "not valid JSON")
     weight = next(n for n in zipfile.ZipFile(src).namelist() if n.startswith("arrays/G/"))
-    out["pickle.ganlab"] = (_rewrite(src, tmp / "pickle.ganlab", {weight: _crafted_pickle_npy(marker)}),
+    out["pickle.ganlab"] = (rewrite_zip(src, tmp / "pickle.ganlab", {weight: evil_npy(marker)}),
                             "never loads")
     huge = io.BytesIO()
     np.lib.format.write_array_header_1_0(huge, {"descr": "<f4", "fortran_order": False, "shape": (2**40,)})
-    out["hugeshape.ganlab"] = (_rewrite(src, tmp / "hugeshape.ganlab", {weight: huge.getvalue() + b"\0" * 64}),
+    out["hugeshape.ganlab"] = (rewrite_zip(src, tmp / "hugeshape.ganlab", {weight: huge.getvalue() + b"\0" * 64}),
                                "")
     return out
 
@@ -406,21 +383,15 @@ def test_bad_config_files_are_refused(tmp_path, name, text, words, monkeypatch):
 
 
 # ===================================================================== failing disks
-def _raise(err: int):
-    def f(*a, **k):
-        raise OSError(err, os.strerror(err))
-    return f
-
-
 @pytest.mark.parametrize("where, err", [("fsync", errno.ENOSPC), ("replace", errno.EACCES),
                                         ("replace", errno.EROFS), ("mkstemp", errno.EACCES)])
 def test_atomic_write_failure_leaves_no_half_file_and_keeps_the_old_one(tmp_path, monkeypatch, where, err):
     target = tmp_path / "out.txt"
     target.write_text("old")
     if where == "mkstemp":
-        monkeypatch.setattr(files.tempfile, "mkstemp", _raise(err))
+        monkeypatch.setattr(files.tempfile, "mkstemp", raise_oserror(err))
     else:
-        monkeypatch.setattr(files.os, where, _raise(err))
+        monkeypatch.setattr(files.os, where, raise_oserror(err))
     with pytest.raises(OSError) as exc:
         files.write_atomic(target, "new" * 1000)
     assert exc.value.errno == err
@@ -433,7 +404,7 @@ def test_session_save_to_a_full_disk_or_missing_folder(tmp_path, monkeypatch):
     t.step(2)
     with pytest.raises(SessionError, match=r"cannot write"):
         save_session(tmp_path / "nope" / "x.ganlab", t)
-    monkeypatch.setattr(files.os, "fsync", _raise(errno.ENOSPC))
+    monkeypatch.setattr(files.os, "fsync", raise_oserror(errno.ENOSPC))
     with pytest.raises(SessionError, match=r"No space left"):
         save_session(tmp_path / "x.ganlab", t)
     monkeypatch.undo()
@@ -442,7 +413,7 @@ def test_session_save_to_a_full_disk_or_missing_folder(tmp_path, monkeypatch):
 
 
 def test_headless_run_to_a_full_disk_exits_2(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(files.os, "fsync", _raise(errno.ENOSPC))
+    monkeypatch.setattr(files.os, "fsync", raise_oserror(errno.ENOSPC))
     code = cli.main(["run", "--steps", "3", "--out", str(tmp_path), "--quiet", "--no-figures",
                      *sum((["--set", f"{k}={v}"] for k, v in SMALL.items()), [])])
     assert code == 2 and "No space left" in capsys.readouterr().err

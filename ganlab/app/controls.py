@@ -1,12 +1,13 @@
 """The control dock: one widget per config key, grouped as a teacher thinks about a GAN.
 
-Ranges and tooltips come from the config's own field metadata, so a control can never offer a
-value the core would reject. Controls only emit (key, value); the window turns them into commands.
+Ranges, choices and tooltips come from the config's own field metadata and help texts, so a control can
+never offer a value the core would reject, and the CLI and the app explain a setting in the same words.
+Controls only emit (key, value); the window turns them into commands.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QSignalBlocker, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,74 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.config import Config, field_info
-from ..core.presets import PRESETS
-
-# What each control does in GAN terms, and where it sits in the lecture's formulas. QT_TRANSLATE_NOOP marks
-# them for lupdate (context ControlsPanel); ControlsPanel._tip translates them when it sets the tooltip.
-TIPS = {
-    "target.preset": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "The data distribution p_data the generator must learn. Drag its mode markers in the field."),
-    "target.std": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Spread (standard deviation) of every mode of p_data. Narrow modes are harder to cover."),
-    "train.loss": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "The pair of losses (L_D, L_G).\n"
-        "minimax: L_G = log(1 - D(G(z))), formula (9): saturates.\n"
-        "non-saturating: L_G = -log D(G(z)), formula (7).\n"
-        "lsgan: least squares.\n"
-        "wgan-gp: Wasserstein critic with gradient penalty.\n"
-        "hinge: margin loss."),
-    "train.gp_lambda": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Weight of the WGAN-GP gradient penalty (only used by wgan-gp)."),
-    "train.r1_gamma": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "R1 penalty: discourages D's gradient on real data; stabilises training. 0 = off."),
-    "opt_d.lr": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Learning rate of the discriminator: how far D moves toward D* each step."),
-    "opt_g.lr": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Learning rate of the generator: how far G moves each step."),
-    "opt_d.name": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Optimizer of D (Adam adapts per parameter; SGD is the plain gradient step)."),
-    "opt_g.name": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Optimizer of G."),
-    "opt_d.beta1": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Adam momentum of D. 0.5 is the usual GAN choice; 0 for WGAN-GP."),
-    "opt_g.beta1": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Adam momentum of G."),
-    "train.k_d": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "k: discriminator steps per iteration (Algorithm 1 of the GAN paper). More k brings D "
-        "closer to D*."),
-    "train.k_g": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Generator steps per iteration."),
-    "discriminator.depth": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Hidden layers of D. Changing it builds new networks (reset)."),
-    "discriminator.width": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Units per hidden layer of D. Changing it builds new networks (reset)."),
-    "discriminator.activation": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Non-linearity of D's hidden layers (reset)."),
-    "generator.depth": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Hidden layers of G (reset)."),
-    "generator.width": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Units per hidden layer of G (reset)."),
-    "generator.activation": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Non-linearity of G's hidden layers (reset)."),
-    "noise.dim": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Dimension of the noise z ~ p_z fed to G. 1 or 2 lets you see G's manifold (reset)."),
-    "noise.dist": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "p_z: standard normal or uniform on [-1, 1]. Applies at once."),
-    "train.batch_size": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Real and generated samples per step (the minibatch m of Algorithm 1)."),
-    "train.seed": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Random seed used at the next reset: the same seed and settings give the same run."),
-    "train.device": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Where training runs: auto uses a CUDA GPU when there is one and the networks and batch are "
-        "large enough to gain from it; small ones train faster on the CPU (reset)."),
-    "theory.samples": QT_TRANSLATE_NOOP(
-        "ControlsPanel", "Generated and real points drawn in the field and used for p_g, JSD and coverage."),
-}
+from .state import Layers
 
 
 class ControlsPanel(QScrollArea):
+    """Shows the state it is given (set_config, show_freeze, show_layers: no signals) and emits what people
+    change. On a language change it builds its body again in the new language, showing the same values."""
+
     sigChanged = Signal(str, object)            # config key, new value
-    sigLayers = Signal(bool, bool, bool, bool, bool)  # heatmap, real, fake, push, manifold
+    sigLayers = Signal(object)                  # Layers
     sigFreeze = Signal(bool, bool)              # freeze G, freeze D
     sigLoadPoints = Signal()
 
@@ -97,13 +39,22 @@ class ControlsPanel(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setMinimumWidth(270)
+        self._config = config
+        self._build_body(Layers(), (False, False))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange and self.widget() is not None:
+            self._build_body(self.layers(), self.freeze_state())
+        super().changeEvent(event)
+
+    def _build_body(self, layers: Layers, frozen: tuple[bool, bool]) -> None:
         self._widgets: dict[str, QWidget] = {}
         body = QWidget()
         lay = QVBoxLayout(body)
         lay.setContentsMargins(6, 6, 6, 6)
 
         g = self._group(lay, self.tr("Target"))
-        self._combo(g, "target.preset", [*PRESETS, "points"], self.tr("Preset"))
+        self._combo(g, "target.preset", None, self.tr("Preset"))
         self._double(g, "target.std", self.tr("Mode std"), decimals=3, step=0.01, optional=True)
         load = QPushButton(self.tr("Load points from CSV…"))
         load.setToolTip(self.tr("Make the target a mixture of small Gaussians at the x,y rows of a CSV file."))
@@ -148,24 +99,25 @@ class ControlsPanel(QScrollArea):
         g = self._group(lay, self.tr("Display"))
         self._int(g, "theory.samples", self.tr("Samples shown"))
         self._layer_boxes = {}
-        for name, label, on, tip in (
-            ("heatmap", self.tr("D(x) heatmap"), True, self.tr("Colour the field by the discriminator's D(x).")),
-            ("real", self.tr("Real samples"), True, self.tr("Points drawn from p_data.")),
-            ("fake", self.tr("Generated samples"), True, self.tr("Points G(z) for a fixed batch of noise z.")),
-            ("push", self.tr("Generator gradients"), False,
+        for name, label, tip in (
+            ("heatmap", self.tr("D(x) heatmap"), self.tr("Colour the field by the discriminator's D(x).")),
+            ("real", self.tr("Real samples"), self.tr("Points drawn from p_data.")),
+            ("fake", self.tr("Generated samples"), self.tr("Points G(z) for a fixed batch of noise z.")),
+            ("push", self.tr("Generator gradients"),
              self.tr("Arrows: the direction the generator's loss pushes each generated point (-dL_G/dx).")),
-            ("manifold", self.tr("Generator manifold"), False,
+            ("manifold", self.tr("Generator manifold"),
              self.tr("The noise grid mapped through G (noise dim 1 or 2): how G folds the noise space.")),
         ):
             box = QCheckBox(label)
-            box.setChecked(on)
+            box.setChecked(getattr(layers, name))
             box.setToolTip(tip)
             box.toggled.connect(self._layers_changed)
             g.addRow(box)
             self._layer_boxes[name] = box
         lay.addStretch(1)
         self.setWidget(body)
-        self.set_config(config)
+        self.set_config(self._config)
+        self.show_freeze(*frozen)
 
     # ------------------------------------------------------------- builders
     def _group(self, lay, title) -> QFormLayout:
@@ -180,7 +132,8 @@ class ControlsPanel(QScrollArea):
         rng = ""
         if info.get("lo") is not None:
             rng = "\n" + self.tr("Allowed: {0:g} … {1:g}").format(info["lo"], info["hi"])
-        w.setToolTip(self.tr(TIPS.get(key, info.get("help", ""))) + rng + f"\n[{key}]")
+        # the config's help is the one text (core/config.py HELP), translated in its context "Config"
+        w.setToolTip(QCoreApplication.translate("Config", info["help"]) + rng + f"\n[{key}]")
 
     def _combo(self, form, key, items, label) -> QComboBox:
         w = QComboBox()
@@ -221,11 +174,13 @@ class ControlsPanel(QScrollArea):
         self._widgets[key] = w
 
     # ---------------------------------------------------------------- state
-    def widget(self, key: str) -> QWidget:
+    def control(self, key: str) -> QWidget:
+        """The input widget of a config key (or freeze.generator / freeze.discriminator)."""
         return self._widgets[key]
 
     def set_config(self, config: Config) -> None:
         """Show a config without emitting (after a load, a lesson, or a rejected value)."""
+        self._config = config
         for key, w in self._widgets.items():
             if key.startswith("freeze."):
                 continue
@@ -242,24 +197,28 @@ class ControlsPanel(QScrollArea):
                 elif isinstance(w, QSpinBox):
                     w.setValue(int(value))
 
-    def layers(self) -> tuple[bool, bool, bool, bool, bool]:
-        b = self._layer_boxes
-        return tuple(b[n].isChecked() for n in ("heatmap", "real", "fake", "push", "manifold"))
+    def layers(self) -> Layers:
+        return Layers(**{n: b.isChecked() for n, b in self._layer_boxes.items()})
 
     def set_layer(self, name: str, on: bool) -> None:
+        """As if clicked: the layer changes and sigLayers says so."""
         self._layer_boxes[name].setChecked(on)
 
+    def show_layers(self, layers: Layers) -> None:
+        for name, box in self._layer_boxes.items():
+            with QSignalBlocker(box):
+                box.setChecked(getattr(layers, name))
+
     def _layers_changed(self, *_):
-        self.sigLayers.emit(*self.layers())
+        self.sigLayers.emit(self.layers())
 
     def freeze_state(self) -> tuple[bool, bool]:
         return (self._widgets["freeze.generator"].isChecked(), self._widgets["freeze.discriminator"].isChecked())
 
-    def set_freeze(self, freeze_g: bool, freeze_d: bool) -> None:
+    def show_freeze(self, freeze_g: bool, freeze_d: bool) -> None:
         for key, on in (("freeze.generator", freeze_g), ("freeze.discriminator", freeze_d)):
             with QSignalBlocker(self._widgets[key]):
                 self._widgets[key].setChecked(on)
-        self._freeze_changed()
 
     def _freeze_changed(self, *_):
         self.sigFreeze.emit(*self.freeze_state())

@@ -1,6 +1,6 @@
 """File > Export: any view or the whole window to PNG (1x/2x/3x) or SVG, and the curves' data to CSV.
 
-`install(window)` adds the submenu and keeps an `Exporter` as `window.exporter`. The module functions
+An `Exporter` is the Export submenu (its `menu` goes into the window's File menu). The module functions
 `export_png(window, what, path, scale)`, `export_svg(window, what, path)` and `export_csv(window, path)`
 do the work without any dialog (tests and scripts call them directly); the menu actions only ask for
 a file name first. Writes are atomic (temporary file, then rename): a failed write (missing folder, no
@@ -17,14 +17,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
+from ..core.history import curves_csv
 from . import render
 
 MESSAGE_MS = 10_000
 KEY_SCALE = "export/png_scale"
 KEY_DIR = "export/last_dir"
-
+SCALES = (1, 2, 3)             # the PNG scales offered
 
 
 def _labels() -> dict[str, str]:
@@ -39,7 +40,7 @@ def latest_snapshot(window):
     """The newest Snapshot the window knows: the worker's latest, else the last one drawn."""
     worker = getattr(window, "worker", None)
     snap = getattr(worker, "latest", None) if worker is not None else None
-    return snap if snap is not None else getattr(window, "_drawn", None)
+    return snap if snap is not None else window.drawn
 
 
 def view_widget(window, what: str) -> QWidget:
@@ -128,7 +129,7 @@ def export_csv(window, path: str | Path) -> bool:
         _say(window, QCoreApplication.translate("Export", "Nothing to export yet: no training state"))
         return False
     try:
-        text = render.curves_csv(snap)
+        text = curves_csv(snap.losses, snap.metrics)
         render.write_file(path, text)
     except (OSError, ValueError) as e:
         return _fail(window, path, e)
@@ -138,8 +139,11 @@ def export_csv(window, path: str | Path) -> bool:
 
 
 # ================================================================ menu
+KEYS = {"png:window": "Ctrl+E", "svg:window": "Ctrl+Shift+E", "png:field": "Ctrl+Alt+E", "csv:curves": "Ctrl+Shift+C"}
+
+
 class Exporter(QObject):
-    """The File > Export submenu; remembers the PNG scale and the last folder."""
+    """The Export submenu (`menu`, which the window puts in File); remembers the PNG scale and the last folder."""
 
     def __init__(self, window):
         super().__init__(window)
@@ -150,57 +154,69 @@ class Exporter(QObject):
         if s is not None:
             try:
                 v = int(s.value(KEY_SCALE, 1))
-                self._scale = v if v in render.SCALES else 1
+                self._scale = v if v in SCALES else 1
             except (TypeError, ValueError):
                 self._scale = 1
             self._dir = str(s.value(KEY_DIR, "") or "")
-        self.menu = window.menu_file.addMenu(self.tr("&Export"))
+        self._build_menu()
+        self.retranslate()
+
+    def _build_menu(self) -> None:
+        self.menu = QMenu(self.window)
         self.menu.setToolTipsVisible(True)
         self.actions: dict[str, QAction] = {}
-        labels = {"field": self.tr("&Field view as PNG…"), "theory": self.tr("&Theory view as PNG…"),
-                  "curves": self.tr("&Curves as PNG…"), "window": self.tr("&Window as PNG…")}
-        svg_labels = {"field": self.tr("Field view as SVG…"), "theory": self.tr("Theory view as SVG…"),
-                      "curves": self.tr("Curves as SVG…"), "window": self.tr("Window as SVG…")}
-        keys = {("png", "window"): "Ctrl+E", ("svg", "window"): "Ctrl+Shift+E",
-                ("png", "field"): "Ctrl+Alt+E"}
-        for what in ("field", "theory", "curves", "window"):
-            self._add("png", what, labels[what], keys.get(("png", what)),
-                      self.tr("Save a picture for slides, at the PNG scale chosen below"))
+        for kind in ("png", "svg"):
+            for what in ("field", "theory", "curves", "window"):
+                self._add(kind, what)
+            self.menu.addSeparator()
+        self._add("csv", "curves")
         self.menu.addSeparator()
-        for what in ("field", "theory", "curves", "window"):
-            self._add("svg", what, svg_labels[what], keys.get(("svg", what)),
-                      self.tr("Save a vector picture for lecture notes (scales without blur)"))
-        self.menu.addSeparator()
-        self._add("csv", "curves", self.tr("Curves &data as CSV…"), "Ctrl+Shift+C",
-                  self.tr("Every curve's values: losses per iteration, JSD, V and coverage per refresh"))
-        self.menu.addSeparator()
-        self.scale_menu = self.menu.addMenu(self.tr("PNG &scale"))
+        self.scale_menu = self.menu.addMenu("")
         self.scale_group = QActionGroup(self)
         self.scale_group.setExclusive(True)
         self.scale_actions: dict[int, QAction] = {}
-        for s_ in render.SCALES:
-            a = QAction(self.tr("{0}x").format(s_), self)
+        for s_ in SCALES:
+            a = QAction(self)
             a.setCheckable(True)
             a.setChecked(s_ == self._scale)
-            a.setToolTip(self.tr("PNG exports at {0} times the size on screen").format(s_))
             a.triggered.connect(lambda checked=False, v=s_: self.set_scale(v))
             self.scale_group.addAction(a)
             self.scale_menu.addAction(a)
             self.scale_actions[s_] = a
 
-    def _add(self, kind: str, what: str, text: str, key: str | None, tip: str) -> QAction:
-        a = QAction(text, self.window)
+    def _add(self, kind: str, what: str) -> QAction:
+        a = QAction(self.window)
+        key = KEYS.get(f"{kind}:{what}")
         if key:
             a.setShortcut(QKeySequence(key))
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            tip = f"{tip} ({key})"
-        a.setToolTip(tip)
-        a.setStatusTip(tip)
         a.triggered.connect(lambda checked=False, k=kind, w=what: self.ask_and_export(k, w))
         self.menu.addAction(a)
-        self.window.addAction(a)
+        self.window.addAction(a)   # the shortcuts also work while the menu bar is hidden (presenter mode)
         self.actions[f"{kind}:{what}"] = a
         return a
+
+    def retranslate(self) -> None:
+        self.menu.setTitle(self.tr("&Export"))
+        texts = {"png:field": self.tr("&Field view as PNG…"), "png:theory": self.tr("&Theory view as PNG…"),
+                 "png:curves": self.tr("&Curves as PNG…"), "png:window": self.tr("&Window as PNG…"),
+                 "svg:field": self.tr("Field view as SVG…"), "svg:theory": self.tr("Theory view as SVG…"),
+                 "svg:curves": self.tr("Curves as SVG…"), "svg:window": self.tr("Window as SVG…"),
+                 "csv:curves": self.tr("Curves &data as CSV…")}
+        tips = {"png": self.tr("Save a picture for slides, at the PNG scale chosen below"),
+                "svg": self.tr("Save a vector picture for lecture notes (scales without blur)"),
+                "csv": self.tr("Every curve's values: losses per iteration, JSD, V and coverage per refresh")}
+        for name, a in self.actions.items():
+            a.setText(texts[name])
+            tip = tips[name.split(":")[0]]
+            if name in KEYS:
+                tip = f"{tip} ({KEYS[name]})"
+            a.setToolTip(tip)
+            a.setStatusTip(tip)
+        self.scale_menu.setTitle(self.tr("PNG &scale"))
+        for s_, a in self.scale_actions.items():
+            a.setText(self.tr("{0}x").format(s_))
+            a.setToolTip(self.tr("PNG exports at {0} times the size on screen").format(s_))
 
     # ------------------------------------------------------------ settings
     @property
@@ -208,7 +224,7 @@ class Exporter(QObject):
         return self._scale
 
     def set_scale(self, scale: int) -> None:
-        if scale not in render.SCALES:
+        if scale not in SCALES:
             return
         self._scale = scale
         if scale in self.scale_actions:
@@ -250,8 +266,3 @@ class Exporter(QObject):
         if ok:
             self._remember_dir(path)
         return ok
-
-
-def install(window) -> Exporter:
-    window.exporter = Exporter(window)
-    return window.exporter

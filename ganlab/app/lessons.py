@@ -3,7 +3,7 @@
 Choosing a lesson pauses training, applies the lesson's whole config (so its fixed seed), rebuilds the
 target from the config (dragged or added modes are dropped), resets the networks, trains the lesson's
 `prepare` iterations if it has any, sets the Freeze G / Freeze D controls, and shows the explanation in
-the "Lesson" dock in the app's language (window.language, "en" by default). "Start" plays.
+the "Lesson" dock in the app's language (AppState.language). "Start" plays.
 
 Every command goes through the window's queued commands, in order, so the worker sees exactly the run
 that `ganlab.core.lessons.run_check` verifies.
@@ -20,18 +20,11 @@ from ..core.presets import build_target
 from ..core.target import TargetError
 
 
-def window_language(window) -> str:
-    """The app's language code ("en", "ru"); windows without a `language` attribute are English."""
-    lang = getattr(window, "language", None) or "en"
-    return str(lang).lower().replace("-", "_").split("_")[0]
-
-
 class LessonPanel(QWidget):
     """The explanation of the current lesson, with Start and Restart buttons."""
 
     sigStart = Signal()
     sigRestart = Signal()
-    sigLanguageChanged = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -50,12 +43,6 @@ class LessonPanel(QWidget):
         self.restart_btn.clicked.connect(self.sigRestart)
         self.info = QLabel()
         self.info.setWordWrap(True)
-        # The window's `language` may be set after the translator is installed (which sends LanguageChange):
-        # re-read it once the switch has finished. A child timer dies with the panel.
-        self._language_timer = QTimer(self)
-        self._language_timer.setSingleShot(True)
-        self._language_timer.setInterval(0)
-        self._language_timer.timeout.connect(self.sigLanguageChanged)
         row.addWidget(self.start_btn)
         row.addWidget(self.restart_btn)
         row.addWidget(self.info, 1)
@@ -89,16 +76,16 @@ class LessonPanel(QWidget):
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.LanguageChange:
             self.retranslate()
-            self._language_timer.start()
         super().changeEvent(event)
 
 
 class LessonController(QObject):
-    """Owns the Lessons menu entries and the Lesson dock of one window."""
+    """Owns the Lessons menu's entries (menus/lessons_menu.py places them) and the Lesson dock of one window."""
 
     def __init__(self, window, lessons: list[Lesson]):
         super().__init__(window)
         self.window = window
+        self.state = window.state
         self.lessons = lessons
         self.current: Lesson | None = None
         self.panel = LessonPanel()
@@ -109,26 +96,30 @@ class LessonController(QObject):
         self.dock.hide()
         self.panel.sigStart.connect(self.start)
         self.panel.sigRestart.connect(self.restart)
-        self.panel.sigLanguageChanged.connect(self.retranslate)
+        self.state.language_changed.connect(self.retranslate)
 
-        menu = window.menu_lessons
         self.actions: dict[str, QAction] = {}
         for lesson in lessons:
             act = QAction(window)
             act.setData(lesson.id)
             act.triggered.connect(lambda _checked=False, l=lesson: self.apply(l))
-            menu.addAction(act)
             self.actions[lesson.id] = act
-        menu.addSeparator()
         self.toggle_action = self.dock.toggleViewAction()
-        menu.addAction(self.toggle_action)
         self.retranslate()
+
+    @classmethod
+    def from_files(cls, window) -> tuple[LessonController | None, str]:
+        """The controller for the lessons shipped with ganlab; (None, why) when they cannot be read."""
+        try:
+            return cls(window, load_lessons()), ""
+        except (LessonError, OSError) as e:
+            return None, QCoreApplication.translate("LessonController", "Lessons could not be loaded: ") + str(e)
 
     @property
     def language(self) -> str:
-        return window_language(self.window)
+        return self.state.language
 
-    def retranslate(self) -> None:
+    def retranslate(self, *_) -> None:
         lang = self.language
         for lesson in self.lessons:
             act = self.actions[lesson.id]
@@ -156,22 +147,22 @@ class LessonController(QObject):
             w.statusBar().showMessage(self.tr("Could not open the lesson: ") + str(e), 10000)
             return
         self.current = lesson
-        if getattr(w, "worker", None) is None:  # the window is still loading PyTorch: apply once it is ready
+        if w.worker is None:  # the window is still loading PyTorch: apply once it is ready
             w.statusBar().showMessage(self.tr("Loading PyTorch…"))
             QTimer.singleShot(100, lambda: self.apply(lesson) if self.current is lesson else None)
             return
         w.pause()
-        w.set_config(cfg)
+        w.apply_config(cfg)
         w.commands.set_target.emit(target)  # the config's target, even if the same preset was edited
         if lesson.prepare:
-            w.controls.set_freeze(False, False)
+            w.set_freeze(False, False)
         else:
-            w.controls.set_freeze(lesson.freeze_g, lesson.freeze_d)
+            w.set_freeze(lesson.freeze_g, lesson.freeze_d)
         w.reset()
         if lesson.prepare:
             for _ in range(lesson.prepare):  # queued: the worker runs them before anything sent later
                 w.commands.step.emit()
-            w.controls.set_freeze(lesson.freeze_g, lesson.freeze_d)
+            w.set_freeze(lesson.freeze_g, lesson.freeze_d)
         self.panel.show_lesson(lesson, self.language)
         self.dock.show()
         self.dock.raise_()
@@ -184,15 +175,3 @@ class LessonController(QObject):
     def restart(self) -> None:
         if self.current is not None:
             self.apply(self.current)
-
-
-def install(window) -> None:
-    """Add the lessons to the window's Lessons menu and the Lesson dock (window.lesson_controller)."""
-    try:
-        lessons = load_lessons()
-    except (LessonError, OSError) as e:
-        act = QAction(QCoreApplication.translate("LessonController", "Lessons could not be loaded: ") + str(e), window)
-        act.setEnabled(False)
-        window.menu_lessons.addAction(act)
-        return
-    window.lesson_controller = LessonController(window, lessons)

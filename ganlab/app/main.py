@@ -45,7 +45,7 @@ def run_app(argv: list[str] | None = None, smoke_seconds: float | None = None) -
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("ganlab")
     app.setOrganizationName("ganlab")
-    from ganlab import resources
+    from .. import resources
 
     app.setDesktopFileName(resources.DESKTOP_ID)
     app.setWindowIcon(resources.app_icon())
@@ -88,7 +88,7 @@ def _attach_when_torch_loaded(win) -> None:
         poll.stop()
         if win.worker is None:
             win.attach_worker()
-        from .window import freeze_startup_heap
+        from .perf import freeze_startup_heap
 
         freeze_startup_heap()
 

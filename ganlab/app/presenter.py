@@ -1,7 +1,7 @@
 """Presenter mode (View > Presenter mode, F11): the window as a teacher shows it on a projector.
 
 On: full screen, the application font larger, every view's markers, line widths and fonts scaled by
-PRESENTER_SCALE through its `set_presenter(scale)` (the curves get thicker lines and bigger axis text,
+PRESENTER_SCALE through its `set_scale(scale)` (views/protocol.py; the curves get thicker lines and bigger axis text,
 readable from the back of a room), bigger toolbar icons, and the controls dock hidden to give the
 plots the room (F9 or View > Controls panel shows it again). Off (F11 again, or Esc): everything
 comes back exactly as it was: window state and geometry, font, view scales, icons, docks, splitters.
@@ -14,23 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QToolBar
 
 from . import style
 
 PRESENTER_SCALE = style.PRESENTER_SCALE   # views: markers, line widths, plot fonts
 FONT_SCALE = 1.4                          # the application font (menus, toolbar, status bar, texts)
 ICON_SCALE = 1.5                          # toolbar icons
-
-
-def view_scale(view) -> float:
-    """The scale a view draws at now (FieldView has presenter_scale(); the others keep `_scale`)."""
-    getter = getattr(view, "presenter_scale", None)
-    if callable(getter):
-        return float(getter())
-    return float(getattr(view, "_scale", style.current_scale()))
 
 
 def scaled_font(font: QFont, factor: float) -> QFont:
@@ -59,7 +51,7 @@ class _Saved:
 
 
 class Presenter(QObject):
-    """Turns presenter mode on and off for one MainWindow; `window.presenter` holds it."""
+    """Turns presenter mode on and off for one MainWindow (menus/view_menu.py places its action)."""
 
     sigChanged = Signal(bool)
 
@@ -69,22 +61,28 @@ class Presenter(QObject):
         self.scale = PRESENTER_SCALE
         self._saved: _Saved | None = None
 
-        self.action = QAction(self.tr("&Presenter mode"), window)
+        self.action = QAction(window)
         self.action.setCheckable(True)
         self.action.setShortcut(QKeySequence(Qt.Key.Key_F11))
         self.action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.action.setToolTip(self.tr("Full screen, larger text, thicker lines and markers, for a projector "
-                                       "(F11; Esc leaves)"))
-        self.action.setStatusTip(self.action.toolTip())
         self.action.toggled.connect(self.set_active)
 
-        self.leave_action = QAction(self.tr("Leave presenter mode"), window)
+        self.leave_action = QAction(window)
         self.leave_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.leave_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.leave_action.setEnabled(False)   # Esc belongs to the rest of the window outside presenter mode
         self.leave_action.triggered.connect(self.leave)
-
+        self.retranslate()
         window.installEventFilter(self)
+
+    def retranslate(self) -> None:
+        self.action.setText(self.tr("&Presenter mode"))
+        self.action.setToolTip(self.tr("Full screen, larger text, thicker lines and markers, for a projector "
+                                       "(F11; Esc leaves)"))
+        self.action.setStatusTip(self.action.toolTip())
+        self.leave_action.setText(self.tr("Leave presenter mode"))
+        # listed with View's keys on the shortcut sheet
+        self.leave_action.setProperty("shortcut_group", QApplication.translate("MainWindow", "&View"))
 
     # ------------------------------------------------------------------ API
     @property
@@ -109,14 +107,8 @@ class Presenter(QObject):
         self.leave_action.setEnabled(on)
 
     def views(self) -> list:
-        """Every widget of the window that can scale itself: the three views and any feature's panel."""
-        w = self.window
-        out = [v for v in (getattr(w, "field", None), getattr(w, "theory", None), getattr(w, "curves", None))
-               if v is not None]
-        for child in w.findChildren(QWidget):
-            if child not in out and callable(getattr(child, "set_presenter", None)):
-                out.append(child)
-        return out
+        """The window's views (SnapshotView: set_scale and scale)."""
+        return list(self.window.views())
 
     # ------------------------------------------------------------ internals
     def _enter(self) -> None:
@@ -129,7 +121,7 @@ class Presenter(QObject):
             rect=QRect(w.geometry()),
             app_font=QFont(app.font()),
             default_scale=style.current_scale(),
-            view_scales=[(v, view_scale(v)) for v in views],
+            view_scales=[(v, v.scale()) for v in views],
             docks=[(d, d.isVisible()) for d in w.findChildren(QDockWidget)],
             dock_sizes=[(d, QSize(d.size())) for d in w.findChildren(QDockWidget) if d.isVisible()],
             toolbars=[(t, QSize(t.iconSize())) for t in w.findChildren(QToolBar)],
@@ -139,7 +131,7 @@ class Presenter(QObject):
         app.setFont(scaled_font(saved.app_font, FONT_SCALE))
         style.apply_scale(self.scale)
         for v, _ in saved.view_scales:
-            v.set_presenter(self.scale)
+            v.set_scale(self.scale)
         for t, size in saved.toolbars:
             t.setIconSize(QSize(round(size.width() * ICON_SCALE), round(size.height() * ICON_SCALE)))
         for d, visible in saved.docks:
@@ -162,7 +154,7 @@ class Presenter(QObject):
         app.setFont(saved.app_font)
         style.apply_scale(saved.default_scale)
         for v, s in saved.view_scales:
-            v.set_presenter(s)
+            v.set_scale(s)
         for t, size in saved.toolbars:
             t.setIconSize(size)
         for d, visible in saved.docks:
@@ -190,36 +182,3 @@ class Presenter(QObject):
         if obj is self.window and event.type() == QEvent.Type.Close and self.active:
             self.leave()
         return False
-
-
-def install(window) -> Presenter:
-    """View > Presenter mode (F11), Esc to leave, and View > Controls panel (F9)."""
-    p = Presenter(window)
-    window.presenter = p
-    window.act_presenter = p.action
-    window.menu_view.addSeparator()
-    window.menu_view.addAction(p.action)
-    window.addAction(p.action)          # the shortcut works with the menu bar hidden too
-    window.addAction(p.leave_action)
-    p.leave_action.setProperty("shortcut_group", window.menu_view.title())   # listed with View's keys
-    dock = window.findChild(QDockWidget, "controls")
-    if dock is not None:
-        # Not the dock's toggleViewAction(): Qt disables it for a dock without DockWidgetClosable.
-        toggle = QAction(QApplication.translate("Presenter", "&Controls panel"), window)
-        toggle.setCheckable(True)
-        toggle.setChecked(not dock.isHidden())
-        toggle.setShortcut(QKeySequence(Qt.Key.Key_F9))
-        toggle.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        toggle.setToolTip(QApplication.translate("Presenter", "Show or hide the controls dock (F9)"))
-        toggle.triggered.connect(lambda: dock.setVisible(dock.isHidden()))
-
-        def sync(*_):
-            blocker = QSignalBlocker(toggle)
-            toggle.setChecked(not dock.isHidden())
-            del blocker
-
-        dock.visibilityChanged.connect(sync)
-        window.menu_view.addAction(toggle)
-        window.addAction(toggle)
-        window.act_controls = toggle
-    return p

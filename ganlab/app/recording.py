@@ -1,14 +1,14 @@
 """File > Record: the field view (or the whole window) to an animated GIF or an MP4 while training runs.
 
-`install(window)` adds "Record field view…", "Record whole window…" and "Stop recording" to the File
-menu and keeps a `Recorder` as `window.recorder`. `Recorder.start(path, source)` and `Recorder.stop()`
+A `Recorder` has "Record field view…", "Record whole window…" and "Stop recording" (`actions()`, which
+go into the window's File menu). `Recorder.start(path, source)` and `Recorder.stop()`
 take the path directly (tests, scripts); the actions ask for it with a file dialog first.
 
 Frames come from a GUI-thread QTimer at RECORD_FPS (WINDOW_FPS for the whole window): each tick grabs
 the widget as it is on screen (QWidget.grab, a few ms for the field) and hands the pixels to
-render.VideoWriter, which encodes on its own thread and streams to a temporary file beside the
+video.VideoWriter, which encodes on its own thread and streams to a temporary file beside the
 target; a bounded queue drops a frame rather than letting memory grow, and the recording stops by
-itself at render.VIDEO_MAX_FRAMES. Stop renames the file into
+itself at video.VIDEO_MAX_FRAMES. Stop renames the file into
 place, so a failed recording never leaves half a video. A red "● REC n frames" label in the status bar
 shows that it is running. Errors (bad path, no MP4 backend, full disk) stop the recording with a
 message in the status bar; the app keeps running.
@@ -23,7 +23,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel
 
-from . import export, render
+from . import export, video
 
 RECORD_FPS = 10.0
 WINDOW_FPS = 5.0      # the whole window costs ~7x the field per frame (grab and encode): fewer frames
@@ -41,7 +41,7 @@ class Recorder(QObject):
         super().__init__(window)
         self.window = window
         self.fps = float(fps)
-        self.writer: render.VideoWriter | None = None
+        self.writer: video.VideoWriter | None = None
         self.source = "field"
         self.path: Path | None = None
         self.last_path: Path | None = None
@@ -53,35 +53,48 @@ class Recorder(QObject):
 
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.capture)
-        self.max_side = render.VIDEO_MAX_SIDE
+        self.max_side = video.VIDEO_MAX_SIDE
 
         self.indicator = QLabel()
         self.indicator.setObjectName("recording_indicator")
         self.indicator.setStyleSheet("QLabel { color: white; background: #c0392b; font-weight: bold; "
                                      "padding: 1px 6px; border-radius: 3px; }")
-        self.indicator.setToolTip(self.tr("Recording: {0} to stop").format(RECORD_KEY))
         self.indicator.hide()
         window.statusBar().addPermanentWidget(self.indicator)
 
-        self.act_record_field = QAction(self.tr("&Record field view…"), window)
+        self.act_record_field = QAction(window)
         self.act_record_field.setShortcut(QKeySequence(RECORD_KEY))
-        self.act_record_window = QAction(self.tr("Record &whole window…"), window)
-        self.act_stop = QAction(self.tr("S&top recording"), window)
+        self.act_record_window = QAction(window)
+        self.act_stop = QAction(window)
         self.act_stop.setEnabled(False)
+        for a in self.actions():
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            window.addAction(a)   # the shortcut also works while the menu bar is hidden (presenter mode)
+        self.act_record_field.triggered.connect(lambda checked=False: self.ask_and_start("field"))
+        self.act_record_window.triggered.connect(lambda checked=False: self.ask_and_start("window"))
+        self.act_stop.triggered.connect(self._stop_action)
+        self.retranslate()
+        window.installEventFilter(self)  # closing the window writes the recording
+
+    def actions(self) -> list[QAction]:
+        """Record field view, Record whole window, Stop recording: the File menu's entries, in order."""
+        return [self.act_record_field, self.act_record_window, self.act_stop]
+
+    def retranslate(self) -> None:
+        self.indicator.setToolTip(self.tr("Recording: {0} to stop").format(RECORD_KEY))
+        self.act_record_field.setText(self.tr("&Record field view…"))
+        self.act_record_window.setText(self.tr("Record &whole window…"))
+        self.act_stop.setText(self.tr("S&top recording"))
         tips = ((self.act_record_field, self.tr("Record the field view to an animated GIF or an MP4 video while "
                                                 "training runs ({0})").format(RECORD_KEY)),
                 (self.act_record_window, self.tr("Record the whole window (controls, views and curves) to a GIF "
                                                  "or MP4")),
                 (self.act_stop, self.tr("Stop and write the recording ({0})").format(RECORD_KEY)))
         for a, tip in tips:
-            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             a.setToolTip(tip)
             a.setStatusTip(tip)
-            window.addAction(a)
-        self.act_record_field.triggered.connect(lambda checked=False: self.ask_and_start("field"))
-        self.act_record_window.triggered.connect(lambda checked=False: self.ask_and_start("window"))
-        self.act_stop.triggered.connect(self._stop_action)
-        window.installEventFilter(self)  # closing the window writes the recording
+        if self.recording:
+            self._update_indicator()
 
     # ------------------------------------------------------------------ state
     @property
@@ -106,12 +119,12 @@ class Recorder(QObject):
         path = Path(path)
         fps = self.fps if source == "field" else min(self.fps, WINDOW_FPS)
         try:
-            self.writer = render.VideoWriter(path, fps=fps, threaded=True)
-        except render.VideoError as e:
+            self.writer = video.VideoWriter(path, fps=fps, threaded=True)
+        except video.VideoError as e:
             self._say(self.tr("Cannot record: {0}").format(e))
             return False
         self.source, self.path = source, path
-        self.max_side = GIF_MAX_SIDE if self.writer.format == "gif" else render.VIDEO_MAX_SIDE
+        self.max_side = GIF_MAX_SIDE if self.writer.format == "gif" else video.VIDEO_MAX_SIDE
         self.timer.setInterval(max(10, int(round(1000.0 / fps))))
         self._t0 = time.perf_counter()
         self._set_actions(True)
@@ -134,7 +147,7 @@ class Recorder(QObject):
         self.indicator.hide()
         try:
             path = writer.close()
-        except render.VideoError as e:
+        except video.VideoError as e:
             self._say(self.tr("Recording not saved: {0}").format(e))
             return None
         self.last_path = path
@@ -165,8 +178,8 @@ class Recorder(QObject):
             self.abort(w.error_message())
             return
         try:
-            w.add(render.grab_rgb(self.widget(), self.max_side))
-        except render.VideoError as e:
+            w.add(video.grab_rgb(self.widget(), self.max_side))
+        except video.VideoError as e:
             self.abort(str(e))
             return
         if w.full:
@@ -188,7 +201,7 @@ class Recorder(QObject):
         if not path:
             return False
         p = Path(path)
-        if p.suffix.lower() not in render.VIDEO_SUFFIXES:
+        if p.suffix.lower() not in video.VIDEO_SUFFIXES:
             p = p.with_name(p.name + (".mp4" if chosen == mp4 else ".gif"))
         return self.start(p, source)
 
@@ -208,9 +221,6 @@ class Recorder(QObject):
         seconds = time.perf_counter() - self._t0
         self.indicator.setText(self.tr("● REC {0} frames  {1:.0f} s").format(self.frames, seconds))
 
-    def indicator_text(self) -> str:
-        return self.indicator.text() if self.indicator.isVisible() or self.recording else ""
-
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, MESSAGE_MS)
 
@@ -224,14 +234,3 @@ class Recorder(QObject):
         if obj is self.window and event.type() == QEvent.Type.Close and self.recording:
             self.stop()
         return False
-
-
-def install(window) -> Recorder:
-    rec = Recorder(window)
-    window.recorder = rec
-    menu = window.menu_file
-    menu.addSeparator()
-    menu.addAction(rec.act_record_field)
-    menu.addAction(rec.act_record_window)
-    menu.addAction(rec.act_stop)
-    return rec

@@ -24,7 +24,7 @@ MODIFIER_KEYS = {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Ke
                  Qt.Key.Key_Super_R, Qt.Key.Key_Hyper_L, Qt.Key.Key_Hyper_R}
 
 
-# Mouse gestures of the field view (ganlab/app/views/field_view.py): marked for translation here
+# Mouse gestures of the field view (ganlab/app/views/mode_editor.py): marked for translation here
 # (lupdate reads QT_TRANSLATE_NOOP), translated when shown.
 MOUSE = (
     (QT_TRANSLATE_NOOP("Shortcuts", "Drag a mode marker"),
@@ -181,6 +181,18 @@ class ShortcutOverlay(QWidget):
         self.point_size = 0.0
         self.hide()
         window.installEventFilter(self)
+        # Help > Keyboard shortcuts, on "?" and F1 (menus/help_menu.py places it)
+        self.action = QAction(window)
+        self.action.setShortcuts([QKeySequence("?"), QKeySequence(Qt.Key.Key_F1)])
+        self.action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.action.triggered.connect(self.open)
+        window.addAction(self.action)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.action.setText(QCoreApplication.translate("Shortcuts", "&Keyboard shortcuts"))
+        self.action.setToolTip(QCoreApplication.translate(
+            "Shortcuts", "Show every key and mouse gesture (? or F1; any key closes)"))
 
     # ------------------------------------------------------------------ API
     def entries(self) -> list[Entry]:
@@ -306,19 +318,3 @@ class ShortcutOverlay(QWidget):
         if t == QEvent.Type.Wheel:
             return True   # nothing under the sheet zooms or changes while it shows
         return False
-
-
-def install(window) -> ShortcutOverlay:
-    """Help > Keyboard shortcuts, on "?" and F1; `window.shortcut_overlay` is the sheet."""
-    overlay = ShortcutOverlay(window)
-    act = QAction(QCoreApplication.translate("Shortcuts", "&Keyboard shortcuts"), window)
-    act.setShortcuts([QKeySequence("?"), QKeySequence(Qt.Key.Key_F1)])
-    act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    act.setToolTip(QCoreApplication.translate("Shortcuts",
-                                              "Show every key and mouse gesture (? or F1; any key closes)"))
-    act.triggered.connect(overlay.open)
-    window.menu_help.addAction(act)
-    window.addAction(act)
-    window.shortcut_overlay = overlay
-    window.act_shortcuts = act
-    return overlay

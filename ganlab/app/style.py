@@ -14,7 +14,7 @@ D - D* uses its own diverging map (BrBG-like) centred on 0.
 `scale` multiplies fonts and line widths: 1.0 normal, about 1.6 in presenter mode. Point and marker
 sizes grow more slowly (`point_scale`, the square root): at full scale a cloud of 2000 points on a
 smaller projector field merges into one blob. `apply_scale(s)` sets the default that new views start
-with; every view also has `set_presenter(s)`.
+with; every view also has `set_scale(s)`.
 """
 
 from __future__ import annotations

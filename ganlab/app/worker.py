@@ -24,16 +24,16 @@ from ..core.observer import Observer, evaluate
 from ..core.snapshot import Snapshot
 from ..core.target import GaussianMixture, TargetError
 from ..core.trainer import Trainer
+from . import perf
 
 CHUNK_SECONDS = 0.010
 SNAPSHOT_INTERVAL = 1 / 32  # cheap frames (point clouds) for smooth motion: the GUI draws each one
 SNAPSHOT_SLACK = 0.004
-THEORY_NICE = 5
 THEORY_INTERVAL = 1 / 8     # full frames: D on the grid, D*, JSD, coverage (most of a snapshot's cost)
 
 
 def _lower_priority() -> None:
-    """The helper thread yields the CPU to training and drawing (2 cores, 3 busy threads): THEORY_NICE more
+    """The helper thread yields the CPU to training and drawing (2 cores, 3 busy threads): perf.THEORY_NICE more
     niceness than the thread that started it (raising it is always allowed). Measured in the live app at full
     speed: +10 halved its refreshes (3 a second: it also waits for the GIL), +0 gave 7 a second and training
     ~5 % less; +5 gives about 6."""
@@ -42,7 +42,7 @@ def _lower_priority() -> None:
 
     try:
         tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + THEORY_NICE))
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + perf.THEORY_NICE))
     except (AttributeError, OSError):   # no per-thread priorities here: a normal priority
         pass
 
@@ -328,10 +328,10 @@ class TrainingWorker(QObject):
         self._next_snap = (self._next_snap if on_beat else now) + self.snapshot_interval
         due = now - self._last_theory >= self.theory_interval
         # A command (or a paused step) wants its full frame now; while playing, a due one goes to the helper.
-        full = self._theory_dirty or not self.playing
+        full = self._theory_dirty or not self.playing or (due and not perf.THEORY_HELPER)  # plain: on this thread
         try:
             snap = self.observer.take(theory=full, push=self.show_push, manifold=self.show_manifold)
-            submit = due and not full and self._theory_job is None
+            submit = perf.THEORY_HELPER and due and not full and self._theory_job is None
             if submit:
                 self._submit_theory(snap)
         except Exception as e:

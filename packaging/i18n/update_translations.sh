@@ -4,7 +4,8 @@
 #   packaging/i18n/update_translations.sh            # lupdate + lrelease
 #   packaging/i18n/update_translations.sh --check    # also fail if a message is unfinished or empty
 #
-# 1. pyside6-lupdate reads every ganlab/app/**/*.py (self.tr, QCoreApplication.translate, QT_TRANSLATE_NOOP)
+# 1. pyside6-lupdate reads every ganlab/app/**/*.py and core/config.py (its help texts, marked with a Qt-free
+#    QT_TRANSLATE_NOOP) (self.tr, QCoreApplication.translate, QT_TRANSLATE_NOOP)
 #    and merges the texts into resources/i18n/ganlab_ru.ts: existing translations are kept, new texts come
 #    in as type="unfinished", texts no longer in the code are dropped (-no-obsolete).
 # 2. Translate the unfinished messages (Qt Linguist: pyside6-linguist resources/i18n/ganlab_ru.ts, or by
@@ -33,10 +34,17 @@ tool() {   # pyside6-<name> from the venv, else from PATH
 
 LUPDATE=$(tool lupdate)
 LRELEASE=$(tool lrelease)
-mapfile -t SOURCES < <(find ganlab/app -name '*.py' | LC_ALL=C sort)
+mapfile -t SOURCES < <( (find ganlab/app -name '*.py'; echo ganlab/core/config.py) | LC_ALL=C sort)
 
+OLD=$(mktemp)
+cp "$TS" "$OLD"
 "$LUPDATE" -no-obsolete -locations none -source-language en -target-language ru \
     "${SOURCES[@]}" -ts "$TS"
+# texts whose code moved to another class keep their translation
+"${VIRTUAL_ENV:-$ROOT/.venv}/bin/python" packaging/i18n/carry_translations.py "$OLD" "$TS"
+rm -f "$OLD"
+"$LUPDATE" -no-obsolete -locations none -source-language en -target-language ru \
+    "${SOURCES[@]}" -ts "$TS" >/dev/null   # again, for lupdate's own layout of the file
 "$LRELEASE" "$TS" -qm "$QM"
 
 if [[ "${1:-}" == "--check" ]]; then

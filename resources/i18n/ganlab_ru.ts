@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru" sourcelanguage="en">
 <context>
-    <name>ControlsPanel</name>
+    <name>Config</name>
     <message>
         <source>The data distribution p_data the generator must learn. Drag its mode markers in the field.</source>
         <translation>Распределение реальных данных p_data, которое должен выучить генератор. Маркеры его мод можно перетаскивать в поле.</translation>
@@ -10,6 +10,70 @@
     <message>
         <source>Spread (standard deviation) of every mode of p_data. Narrow modes are harder to cover.</source>
         <translation>Разброс (стандартное отклонение) каждой моды p_data. Узкие моды покрыть труднее.</translation>
+    </message>
+    <message>
+        <source>CSV of x,y rows when preset = &apos;points&apos;</source>
+        <translation>CSV-файл со строками x,y, когда preset = &apos;points&apos;</translation>
+    </message>
+    <message>
+        <source>Hidden layers of G (reset).</source>
+        <translation>Число скрытых слоёв G (сброс).</translation>
+    </message>
+    <message>
+        <source>Units per hidden layer of G (reset).</source>
+        <translation>Число нейронов в скрытом слое G (сброс).</translation>
+    </message>
+    <message>
+        <source>Non-linearity of G&apos;s hidden layers (reset).</source>
+        <translation>Нелинейность скрытых слоёв G (сброс).</translation>
+    </message>
+    <message>
+        <source>Hidden layers of D. Changing it builds new networks (reset).</source>
+        <translation>Число скрытых слоёв D. Изменение создаёт новые сети (сброс).</translation>
+    </message>
+    <message>
+        <source>Units per hidden layer of D. Changing it builds new networks (reset).</source>
+        <translation>Число нейронов в скрытом слое D. Изменение создаёт новые сети (сброс).</translation>
+    </message>
+    <message>
+        <source>Non-linearity of D&apos;s hidden layers (reset).</source>
+        <translation>Нелинейность скрытых слоёв D (сброс).</translation>
+    </message>
+    <message>
+        <source>Optimizer of G.</source>
+        <translation>Оптимизатор G.</translation>
+    </message>
+    <message>
+        <source>Learning rate of the generator: how far G moves each step.</source>
+        <translation>Скорость обучения генератора: насколько G смещается за один шаг.</translation>
+    </message>
+    <message>
+        <source>Adam momentum of G.</source>
+        <translation>Момент Adam для G.</translation>
+    </message>
+    <message>
+        <source>Adam beta2</source>
+        <translation>Параметр beta2 оптимизатора Adam</translation>
+    </message>
+    <message>
+        <source>Optimizer of D (Adam adapts per parameter; SGD is the plain gradient step).</source>
+        <translation>Оптимизатор D (Adam подстраивает шаг для каждого параметра; SGD — обычный шаг градиентного спуска).</translation>
+    </message>
+    <message>
+        <source>Learning rate of the discriminator: how far D moves toward D* each step.</source>
+        <translation>Скорость обучения дискриминатора: насколько D продвигается к D* за один шаг.</translation>
+    </message>
+    <message>
+        <source>Adam momentum of D. 0.5 is the usual GAN choice; 0 for WGAN-GP.</source>
+        <translation>Момент Adam для D. Обычно для GAN берут 0,5; для WGAN-GP — 0.</translation>
+    </message>
+    <message>
+        <source>Dimension of the noise z ~ p_z fed to G. 1 or 2 lets you see G&apos;s manifold (reset).</source>
+        <translation>Размерность шума (латентного вектора) z ~ p_z на входе G. При 1 или 2 видно многообразие генератора (сброс).</translation>
+    </message>
+    <message>
+        <source>p_z: standard normal or uniform on [-1, 1]. Applies at once.</source>
+        <translation>p_z: стандартное нормальное или равномерное на [-1, 1]. Действует сразу.</translation>
     </message>
     <message>
         <source>The pair of losses (L_D, L_G).
@@ -26,38 +90,6 @@ wgan-gp: критик Вассерштейна со штрафом на град
 hinge: кусочно-линейная функция потерь с зазором.</translation>
     </message>
     <message>
-        <source>Weight of the WGAN-GP gradient penalty (only used by wgan-gp).</source>
-        <translation>Вес штрафа на градиент в WGAN-GP (используется только функцией потерь wgan-gp).</translation>
-    </message>
-    <message>
-        <source>R1 penalty: discourages D&apos;s gradient on real data; stabilises training. 0 = off.</source>
-        <translation>Штраф R1: подавляет градиент D на реальных данных и стабилизирует обучение. 0 — выключен.</translation>
-    </message>
-    <message>
-        <source>Learning rate of the discriminator: how far D moves toward D* each step.</source>
-        <translation>Скорость обучения дискриминатора: насколько D продвигается к D* за один шаг.</translation>
-    </message>
-    <message>
-        <source>Learning rate of the generator: how far G moves each step.</source>
-        <translation>Скорость обучения генератора: насколько G смещается за один шаг.</translation>
-    </message>
-    <message>
-        <source>Optimizer of D (Adam adapts per parameter; SGD is the plain gradient step).</source>
-        <translation>Оптимизатор D (Adam подстраивает шаг для каждого параметра; SGD — обычный шаг градиентного спуска).</translation>
-    </message>
-    <message>
-        <source>Optimizer of G.</source>
-        <translation>Оптимизатор G.</translation>
-    </message>
-    <message>
-        <source>Adam momentum of D. 0.5 is the usual GAN choice; 0 for WGAN-GP.</source>
-        <translation>Момент Adam для D. Обычно для GAN берут 0,5; для WGAN-GP — 0.</translation>
-    </message>
-    <message>
-        <source>Adam momentum of G.</source>
-        <translation>Момент Adam для G.</translation>
-    </message>
-    <message>
         <source>k: discriminator steps per iteration (Algorithm 1 of the GAN paper). More k brings D closer to D*.</source>
         <translation>k: число шагов дискриминатора за итерацию (алгоритм 1 статьи о GAN). Чем больше k, тем ближе D к D*.</translation>
     </message>
@@ -66,40 +98,16 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>Число шагов генератора за итерацию.</translation>
     </message>
     <message>
-        <source>Hidden layers of D. Changing it builds new networks (reset).</source>
-        <translation>Число скрытых слоёв D. Изменение создаёт новые сети (сброс).</translation>
-    </message>
-    <message>
-        <source>Units per hidden layer of D. Changing it builds new networks (reset).</source>
-        <translation>Число нейронов в скрытом слое D. Изменение создаёт новые сети (сброс).</translation>
-    </message>
-    <message>
-        <source>Non-linearity of D&apos;s hidden layers (reset).</source>
-        <translation>Нелинейность скрытых слоёв D (сброс).</translation>
-    </message>
-    <message>
-        <source>Hidden layers of G (reset).</source>
-        <translation>Число скрытых слоёв G (сброс).</translation>
-    </message>
-    <message>
-        <source>Units per hidden layer of G (reset).</source>
-        <translation>Число нейронов в скрытом слое G (сброс).</translation>
-    </message>
-    <message>
-        <source>Non-linearity of G&apos;s hidden layers (reset).</source>
-        <translation>Нелинейность скрытых слоёв G (сброс).</translation>
-    </message>
-    <message>
-        <source>Dimension of the noise z ~ p_z fed to G. 1 or 2 lets you see G&apos;s manifold (reset).</source>
-        <translation>Размерность шума (латентного вектора) z ~ p_z на входе G. При 1 или 2 видно многообразие генератора (сброс).</translation>
-    </message>
-    <message>
-        <source>p_z: standard normal or uniform on [-1, 1]. Applies at once.</source>
-        <translation>p_z: стандартное нормальное или равномерное на [-1, 1]. Действует сразу.</translation>
-    </message>
-    <message>
         <source>Real and generated samples per step (the minibatch m of Algorithm 1).</source>
         <translation>Число реальных и сгенерированных точек за шаг (минибатч m из алгоритма 1).</translation>
+    </message>
+    <message>
+        <source>Weight of the WGAN-GP gradient penalty (only used by wgan-gp).</source>
+        <translation>Вес штрафа на градиент в WGAN-GP (используется только функцией потерь wgan-gp).</translation>
+    </message>
+    <message>
+        <source>R1 penalty: discourages D&apos;s gradient on real data; stabilises training. 0 = off.</source>
+        <translation>Штраф R1: подавляет градиент D на реальных данных и стабилизирует обучение. 0 — выключен.</translation>
     </message>
     <message>
         <source>Random seed used at the next reset: the same seed and settings give the same run.</source>
@@ -110,9 +118,28 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>Где идёт обучение: auto выбирает GPU с CUDA, если он есть и сети с размером пакета достаточно велики, чтобы он дал выигрыш; маленькие сети быстрее обучаются на CPU (сброс).</translation>
     </message>
     <message>
+        <source>CPU threads for torch (1 is fastest for small nets)</source>
+        <translation>Потоки процессора для torch (для маленьких сетей быстрее всего 1)</translation>
+    </message>
+    <message>
         <source>Generated and real points drawn in the field and used for p_g, JSD and coverage.</source>
         <translation>Сгенерированные и реальные точки, которые рисуются в поле и по которым оцениваются p_g, JSD и покрытие мод.</translation>
     </message>
+    <message>
+        <source>grid cells per axis for D, D*, JSD (0 = choose from the target)</source>
+        <translation>Ячеек сетки по каждой оси для D, D*, JSD (0 — выбрать по целевому распределению)</translation>
+    </message>
+    <message>
+        <source>KDE bandwidth h for p_g (0 = choose from the target)</source>
+        <translation>Ширина окна KDE h для p_g (0 — выбрать по целевому распределению)</translation>
+    </message>
+    <message>
+        <source>iterations between metric rows in headless runs</source>
+        <translation>Итераций между строками метрик в запусках без окна</translation>
+    </message>
+</context>
+<context>
+    <name>ControlsPanel</name>
     <message>
         <source>Target</source>
         <translation>Целевое распределение</translation>
@@ -740,58 +767,6 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>Параметры</translation>
     </message>
     <message>
-        <source>Transport</source>
-        <translation>Управление обучением</translation>
-    </message>
-    <message>
-        <source>Play</source>
-        <translation>Пуск</translation>
-    </message>
-    <message>
-        <source>Train continuously / pause</source>
-        <translation>Непрерывное обучение / пауза</translation>
-    </message>
-    <message>
-        <source>Step</source>
-        <translation>Шаг</translation>
-    </message>
-    <message>
-        <source>One iteration: k_D discriminator steps, then k_G generator steps</source>
-        <translation>Одна итерация: k_D шагов дискриминатора, затем k_G шагов генератора</translation>
-    </message>
-    <message>
-        <source>D step</source>
-        <translation>Шаг D</translation>
-    </message>
-    <message>
-        <source>One discriminator step alone</source>
-        <translation>Только один шаг дискриминатора</translation>
-    </message>
-    <message>
-        <source>G step</source>
-        <translation>Шаг G</translation>
-    </message>
-    <message>
-        <source>One generator step alone</source>
-        <translation>Только один шаг генератора</translation>
-    </message>
-    <message>
-        <source>Reset</source>
-        <translation>Сброс</translation>
-    </message>
-    <message>
-        <source>New networks from the seed; clears the curves</source>
-        <translation>Новые сети из зерна; графики очищаются</translation>
-    </message>
-    <message>
-        <source> Speed </source>
-        <translation> Скорость </translation>
-    </message>
-    <message>
-        <source>Cap on iterations per second; the slow settings are for explaining single steps while they happen. Fast-forward draws 10 frames a second instead of 32, so that training runs faster.</source>
-        <translation>Ограничение числа итераций в секунду; медленные режимы нужны, чтобы объяснять отдельные шаги по ходу обучения. В ускоренном режиме рисуется 10 кадров в секунду вместо 32, и обучение идёт быстрее.</translation>
-    </message>
-    <message>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
@@ -830,10 +805,6 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>Training paused: diverged</source>
         <translation>Обучение приостановлено: расходимость</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>Пауза</translation>
     </message>
     <message>
         <source>New networks built for the new architecture: training restarted from iteration 0</source>
@@ -1033,16 +1004,19 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>Сеанс загружен: {0}, итерация {1:,} (на паузе)</translation>
     </message>
     <message>
+        <source>ganlab</source>
+        <translation>ganlab</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsKeeper</name>
+    <message>
         <source>The last settings could not be restored: {0}</source>
         <translation>Не удалось восстановить последние настройки: {0}</translation>
     </message>
     <message>
         <source>Last settings restored with the default target: {0}</source>
         <translation>Последние настройки восстановлены с целевым распределением по умолчанию: {0}</translation>
-    </message>
-    <message>
-        <source>ganlab</source>
-        <translation>ganlab</translation>
     </message>
 </context>
 <context>
@@ -1248,6 +1222,65 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>Training stopped: {0}: {1}</source>
         <translation>Обучение остановлено: {0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>Transport</name>
+    <message>
+        <source>Pause</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Пуск</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>Управление обучением</translation>
+    </message>
+    <message>
+        <source>Train continuously / pause</source>
+        <translation>Непрерывное обучение / пауза</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Шаг</translation>
+    </message>
+    <message>
+        <source>One iteration: k_D discriminator steps, then k_G generator steps</source>
+        <translation>Одна итерация: k_D шагов дискриминатора, затем k_G шагов генератора</translation>
+    </message>
+    <message>
+        <source>D step</source>
+        <translation>Шаг D</translation>
+    </message>
+    <message>
+        <source>One discriminator step alone</source>
+        <translation>Только один шаг дискриминатора</translation>
+    </message>
+    <message>
+        <source>G step</source>
+        <translation>Шаг G</translation>
+    </message>
+    <message>
+        <source>One generator step alone</source>
+        <translation>Только один шаг генератора</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>Сброс</translation>
+    </message>
+    <message>
+        <source>New networks from the seed; clears the curves</source>
+        <translation>Новые сети из зерна; графики очищаются</translation>
+    </message>
+    <message>
+        <source> Speed </source>
+        <translation> Скорость </translation>
+    </message>
+    <message>
+        <source>Cap on iterations per second; the slow settings are for explaining single steps while they happen. Fast-forward draws 10 frames a second instead of 32, so that training runs faster.</source>
+        <translation>Ограничение числа итераций в секунду; медленные режимы нужны, чтобы объяснять отдельные шаги по ходу обучения. В ускоренном режиме рисуется 10 кадров в секунду вместо 32, и обучение идёт быстрее.</translation>
     </message>
 </context>
 </TS>

@@ -10,54 +10,36 @@ import csv
 import errno
 import io
 import re
-import time
 import xml.etree.ElementTree as ET
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from helpers import close_window, open_window, wait_until
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from ganlab.app import export, render
-from ganlab.app.window import MainWindow
-from ganlab.core import tomlio
-from ganlab.core.config import Config
+from ganlab.core import files
+from ganlab.core.history import curves_csv
 from ganlab.core.observer import METRIC_COLUMNS
 from ganlab.core.trainer import LOSS_COLUMNS
 
-SMALL = {"theory.samples": 500, "train.batch_size": 64, "generator.width": 32, "discriminator.width": 32,
-         "theory.grid": 64}
 SVG_NS = "{http://www.w3.org/2000/svg}"
-
-
-def wait_until(app, cond, timeout=10.0):
-    t0 = time.perf_counter()
-    while not cond():
-        assert time.perf_counter() - t0 < timeout, "timed out"
-        app.processEvents()
-        time.sleep(0.002)
 
 
 @pytest.fixture(scope="module")
 def win(qapp):
     """One trained window for the module (building one costs about a second), paused after 80+ iterations."""
-    w = MainWindow(Config().with_values(SMALL))
-    w.resize(1100, 760)
-    w.show()
-    wait_until(qapp, lambda: w.frames_drawn > 0)
+    w = open_window(size=(1100, 760))
     w.play()
-    wait_until(qapp, lambda: w.worker.trainer.iteration >= 80, 20)
+    wait_until(lambda: w.worker.trainer.iteration >= 80, 20)
     w.pause()
-    wait_until(qapp, lambda: not w.playing)
-    wait_until(qapp, lambda: w.worker.latest is not None and w._drawn is w.worker.latest
+    wait_until(lambda: not w.playing)
+    wait_until(lambda: w.worker.latest is not None and w.drawn is w.worker.latest
                and w.worker.latest.iteration == w.worker.trainer.iteration)
     yield w
-    w.close()
-    assert not w.thread.thread.isRunning()
-    w.deleteLater()
-    qapp.processEvents()
+    assert not close_window(w)
 
 
 def drop_exporter(w, ex) -> None:
@@ -154,17 +136,16 @@ def test_csv_has_header_and_one_row_per_history_row(win, tmp_path):
 
 
 def test_curves_csv_joins_tables_on_step():
-    snap = SimpleNamespace(
-        losses={"step": np.array([1.0, 2.0, 3.0]), "loss_d": np.array([1.5, np.nan, 1.25]),
-                "loss_g": np.array([0.5, 0.25, np.inf])},
-        metrics={"step": np.array([0.0, 2.0]), "jsd": np.array([0.69, 0.5]), "modes_captured": np.array([0.0, 3.0])})
-    text = render.curves_csv(snap)
+    losses = {"step": np.array([1.0, 2.0, 3.0]), "loss_d": np.array([1.5, np.nan, 1.25]),
+              "loss_g": np.array([0.5, 0.25, np.inf])}
+    metrics = {"step": np.array([0.0, 2.0]), "jsd": np.array([0.69, 0.5]), "modes_captured": np.array([0.0, 3.0])}
+    text = curves_csv(losses, metrics)
     assert text.splitlines() == ["step,loss_d,loss_g,jsd,modes_captured",
                                  "0,,,0.69,0",
                                  "1,1.5,0.5,,",
                                  "2,,0.25,0.5,3",
                                  "3,1.25,inf,,"]
-    assert render.curves_csv(SimpleNamespace(losses={}, metrics={})) == "step\n"
+    assert curves_csv({}, {}) == "step\n"
 
 
 # ====================================================================== names
@@ -191,7 +172,7 @@ def test_full_disk_leaves_no_half_file_and_the_app_goes_on(win, tmp_path, monkey
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(tomlio.os, "fsync", full)   # the data was written to the temporary file, then this
+    monkeypatch.setattr(files.os, "fsync", full)   # the data was written to the temporary file, then this
     for call in (lambda: export.export_png(win, "window", tmp_path / "w.png", scale=2),
                  lambda: export.export_svg(win, "theory", tmp_path / "t.svg"),
                  lambda: export.export_csv(win, tmp_path / "c.csv")):
@@ -199,7 +180,7 @@ def test_full_disk_leaves_no_half_file_and_the_app_goes_on(win, tmp_path, monkey
         assert "disk is full" in status(win)
         assert list(tmp_path.iterdir()) == []          # neither the file nor a temporary one
     monkeypatch.undo()
-    assert win.worker.latest is not None and win.thread.thread.isRunning()
+    assert win.worker.latest is not None and win.worker_thread.thread.isRunning()
     assert export.export_png(win, "field", tmp_path / "ok.png", scale=1)  # still works afterwards
 
 

@@ -7,31 +7,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QDockWidget, QTextBrowser
 
 from ganlab.app import lessons as app_lessons
-from ganlab.app.window import MainWindow
-from ganlab.core.config import Config
 from ganlab.core.lessons import load_lessons
 from ganlab.core.presets import build_target
 from ganlab.core.trainer import Trainer
 
-SMALL = {"theory.samples": 400, "train.batch_size": 64, "generator.width": 16, "discriminator.width": 16,
-         "theory.grid": 48}
 LESSONS = load_lessons()
 
 
 @pytest.fixture
-def win(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("GANLAB_SETTINGS", str(tmp_path / "settings" / "ganlab.ini"))  # never the user's settings
-    w = MainWindow(Config().with_values(SMALL))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.frames_drawn > 0, timeout=10000)
-    yield w
-    w.close()
-    assert not w.thread.thread.isRunning()
+def win(settings_file, make_window):
+    return make_window()  # with settings, kept in a temporary INI file
 
 
 def lesson_actions(w):
@@ -111,16 +99,14 @@ def test_a_lesson_replaces_an_edited_target_and_restart_sets_it_up_again(qtbot, 
 
 def test_panel_follows_the_app_language(qtbot, win):
     ctl = win.lesson_controller
-    assert app_lessons.window_language(object()) == "en"
+    assert win.state.language == "en"
     lesson = LESSONS[1]
     choose(qtbot, win, lesson)
-    win.language = "ru"
-    QCoreApplication.sendEvent(ctl.panel, QEvent(QEvent.LanguageChange))
-    qtbot.waitUntil(lambda: lesson.title("ru") in ctl.panel.browser.toPlainText(), timeout=5000)
+    win.state.set_language("ru")   # the app's language, as the Language menu sets it
+    assert lesson.title("ru") in ctl.panel.browser.toPlainText()
     assert lesson_actions(win)[1].text() == f"&2. {lesson.title('ru')}"
-    win.language = "en_US"
-    QCoreApplication.sendEvent(ctl.panel, QEvent(QEvent.LanguageChange))
-    qtbot.waitUntil(lambda: lesson.title("en") in ctl.panel.browser.toPlainText(), timeout=5000)
+    win.state.set_language("en")
+    assert lesson.title("en") in ctl.panel.browser.toPlainText()
 
 
 def test_every_lesson_shows_non_empty_english_and_russian_text(qtbot):

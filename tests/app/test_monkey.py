@@ -24,7 +24,6 @@ the monkey lowers the *other* heavy settings. Every extreme value is still appli
 from __future__ import annotations
 
 import errno
-import io
 import math
 import os
 import random
@@ -38,20 +37,21 @@ from PySide6.QtCore import QMetaObject, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QFileDialog, QMessageBox, QSpinBox
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/monkey_long.py imports this module too
 import qtinput  # noqa: E402
+from faults import evil_npy, raise_oserror, rewrite_zip  # noqa: E402
 from guard import Guard  # noqa: E402
+from helpers import SMALL, wait_for  # noqa: E402
 
 from ganlab.app import export  # noqa: E402
-from ganlab.core import tomlio  # noqa: E402
+from ganlab.core import files as core_files  # noqa: E402
 from ganlab.core.config import Config, field_info  # noqa: E402
 from ganlab.core.target import GaussianMixture  # noqa: E402
 
 SEED = 20240606
 ACTIONS = int(os.environ.get("GANLAB_MONKEY_ACTIONS", "2500"))
 BUDGET = float(os.environ.get("GANLAB_MONKEY_BUDGET", "0.3"))  # compute budget (1 = ~0.2 s an iteration)
-START = {"theory.samples": 600, "train.batch_size": 64, "generator.width": 32, "discriminator.width": 32,
-         "theory.grid": 64}
+START = {**SMALL, "theory.samples": 600}
 # Lowered (in this order) when a heavy value would exceed the budget; values are moderate, not minimal.
 CHEAPER = (("theory.grid", 64), ("train.batch_size", 64), ("train.k_d", 1), ("train.k_g", 1),
            ("theory.samples", 1000), ("discriminator.width", 64), ("generator.width", 64),
@@ -182,7 +182,7 @@ class Monkey:
 
     def visible_modes(self) -> list[int]:
         f = self.w.field
-        return [i for i in range(len(f.markers)) if i not in f._removed]
+        return f.modes.visible()
 
     def view_point(self) -> tuple[float, float]:
         (x0, x1), (y0, y1) = self.w.field.view.viewRange()
@@ -191,7 +191,7 @@ class Monkey:
     # ------------------------------------------------------------------ actions: controls
     def control(self) -> None:
         key = self.rng.choice(self.keys)
-        w = self.w.controls.widget(key)
+        w = self.w.controls.control(key)
         if isinstance(w, QComboBox):
             if key == "target.preset":
                 self.dialog_answer = str(self.rng.choice(self.points + [""] * 3))
@@ -251,7 +251,7 @@ class Monkey:
         box.setChecked(not box.isChecked())
 
     def freeze(self) -> None:
-        box = self.w.controls.widget(self.rng.choice(("freeze.generator", "freeze.discriminator")))
+        box = self.w.controls.control(self.rng.choice(("freeze.generator", "freeze.discriminator")))
         box.setChecked(not box.isChecked())
 
     # ------------------------------------------------------------------ actions: the field
@@ -330,9 +330,9 @@ class Monkey:
         """A disk fault for the next write, as (object, name, replacement), or None."""
         r = self.rng.random()
         if r < 0.2:
-            return (tomlio.os, "replace", _raise(errno.EACCES))
+            return (core_files.os, "replace", raise_oserror(errno.EACCES))
         if r < 0.4:
-            return (tomlio.os, "fsync", _raise(errno.ENOSPC))
+            return (core_files.os, "fsync", raise_oserror(errno.ENOSPC))
         return None
 
     def export(self) -> None:
@@ -439,47 +439,16 @@ class Monkey:
         QTest.qWait(self.rng.choice((1, 5, 20, 60)))
 
 
-def _raise(err: int):
-    def f(*a, **k):
-        raise OSError(err, os.strerror(err))
-    return f
-
-
-class _Evil:
-    marker = ""
-
-    def __reduce__(self):
-        return (Path.touch, (Path(self.marker),))
-
-
 def _crafted(good: Path, tmp: Path) -> Path:
     """A copy of a good session whose first array is a pickle that would create tmp/PWNED."""
     import zipfile
 
-    evil = _Evil()
-    evil.marker = str(tmp / "PWNED")
-    buf = io.BytesIO()
-    np.save(buf, np.array([evil], dtype=object), allow_pickle=True)
-    dst = tmp / "sessions" / "crafted.ganlab"
-    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(dst, "w") as zout:
-        first = next(n for n in zin.namelist() if n.startswith("arrays/"))
-        for info in zin.infolist():
-            zout.writestr(info.filename, buf.getvalue() if info.filename == first else zin.read(info))
-    return dst
+    with zipfile.ZipFile(good) as z:
+        first = next(n for n in z.namelist() if n.startswith("arrays/"))
+    return rewrite_zip(good, tmp / "sessions" / "crafted.ganlab", {first: evil_npy(tmp / "PWNED")})
 
 
 # ===================================================================== the end state
-def wait_for(cond, timeout: float = 20.0) -> bool:
-    app = QApplication.instance()
-    t0 = time.perf_counter()
-    while not cond():
-        if time.perf_counter() - t0 > timeout:
-            return False
-        app.processEvents()
-        time.sleep(0.002)
-    return True
-
-
 def drain(w) -> None:
     """Pause and let the worker run every command queued so far, then let the GUI take the answers."""
     app = QApplication.instance()
@@ -498,7 +467,7 @@ def consistency_problems(w, tmp: Path) -> list[str]:
     out = []
     drain(w)
     t = w.worker.trainer
-    if not w.thread.thread.isRunning():
+    if not w.worker_thread.thread.isRunning():
         out.append("the worker thread is not running")
     if w.config != t.config:
         out.append(f"window.config != trainer.config:\n  {w.config}\n  {t.config}")
@@ -524,12 +493,12 @@ def consistency_problems(w, tmp: Path) -> list[str]:
         out.append(f"iteration {t.iteration} but {n} loss rows (last step {steps[-1] if n else None})")
     if not wait_for(lambda: w.worker.latest is not None and w.worker.latest.iteration == t.iteration, 10):
         out.append("no snapshot of the final iteration")
-    w._drawn = None
+    w.drawn = None
     w.redraw()
-    if w._drawn is None or w._drawn.iteration != t.iteration:
+    if w.drawn is None or w.drawn.iteration != t.iteration:
         out.append("the views do not show the final snapshot")
-    shown = len(w.field.markers) - len(w.field._removed)
-    if not wait_for(lambda: len(w.field.markers) - len(w.field._removed) == t.target.n_modes, 5):
+    shown = len(w.field.modes.visible())
+    if not wait_for(lambda: len(w.field.modes.visible()) == t.target.n_modes, 5):
         out.append(f"the field shows {shown} modes, the target has {t.target.n_modes}")
     if t.status == "diverged" and not w.banner.isVisible():
         out.append("diverged but no banner")
@@ -539,12 +508,12 @@ def consistency_problems(w, tmp: Path) -> list[str]:
     if (tmp / "PWNED").exists():
         out.append("a crafted session file executed code")
     # and it still takes settings and trains (the monkey may have left a config that diverges at once)
-    w.set_config(Config().with_values(START))
+    w.apply_config(Config().with_values(START))
     w.commands.set_target.emit(GaussianMixture([[0.0, 0.0], [1.0, 1.0]], 0.2))
     w.reset()
     w.speed.setCurrentIndex(0)
     for box in ("freeze.generator", "freeze.discriminator"):
-        w.controls.widget(box).setChecked(False)
+        w.controls.control(box).setChecked(False)
     it, frames = t.iteration, w.frames_drawn
     w.play()
     if not wait_for(lambda: w.worker.trainer.iteration > it + 5 and w.frames_drawn > frames + 3, 30):
@@ -561,18 +530,11 @@ def rss_bytes() -> int:
 
 
 # ===================================================================== the test
-def test_monkey(qtbot, qapp, tmp_path, monkeypatch):
-    from ganlab.app.window import MainWindow
-
+def test_monkey(qtbot, qapp, make_window, tmp_path, monkeypatch):
     guard = Guard()
     guard.install()
     try:
-        w = MainWindow(Config().with_values(START))
-        qtbot.addWidget(w)
-        w.resize(1300, 850)
-        w.show()
-        w.activateWindow()
-        assert wait_for(lambda: w.frames_drawn > 0)
+        w = make_window(START, size=(1300, 850), active=True)
         guard.watch(w)
         monkey = Monkey(w, SEED, tmp_path)
         for name in ("getOpenFileName", "getSaveFileName"):
@@ -582,7 +544,7 @@ def test_monkey(qtbot, qapp, tmp_path, monkeypatch):
         monkey.run(ACTIONS)
         seconds = time.perf_counter() - t0
         problems = consistency_problems(w, tmp_path)
-        thread = w.thread.thread
+        thread = w.worker_thread.thread
         t1 = time.perf_counter()
         w.play()
         w.close()

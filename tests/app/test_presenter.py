@@ -14,24 +14,17 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QToolBar
 from ganlab.app import presenter as presenter_mod
 from ganlab.app import shortcuts as shortcuts_mod
 from ganlab.app import style
-from ganlab.app.window import FEATURES, MainWindow
+from ganlab.app.window import MainWindow
 
 
-def active_window(qtbot) -> MainWindow:
+def active_window(make_window) -> MainWindow:
     """A shown, active MainWindow without a worker: keys reach its shortcuts."""
-    w = MainWindow(deferred=True)
-    qtbot.addWidget(w)
-    w.resize(1200, 760)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
-    return w
+    return make_window(deferred=True, size=(1200, 760), active=True)
 
 
 @pytest.fixture
-def win(qtbot):
-    w = active_window(qtbot)
+def win(make_window):
+    w = active_window(make_window)
     yield w
     if getattr(w, "presenter", None) is not None and w.presenter.active:
         w.presenter.leave()   # never leak a big application font into other tests
@@ -47,9 +40,9 @@ def _state(w) -> dict:
         "geometry": w.geometry(),
         "app_font": app.font().pointSizeF(),
         "default_scale": style.current_scale(),
-        "field": w.field.presenter_scale(),
-        "theory": presenter_mod.view_scale(w.theory),
-        "curves": presenter_mod.view_scale(w.curves),
+        "field": w.field.scale(),
+        "theory": w.theory.scale(),
+        "curves": w.curves.scale(),
         "curve_pen": w.curves.s_loss_d.curve.opts["pen"].widthF(),
         "curve_tick_font": w.curves.plot_loss.getAxis("left").style["tickFont"].pointSizeF(),
         "fake_size": w.field.fake_item.size(),
@@ -65,8 +58,14 @@ def press(qtbot, w, key) -> None:
 
 
 # ================================================================== presenter mode
-def test_features_list_both_modules():
-    assert "presenter" in FEATURES and "shortcuts" in FEATURES
+def test_the_window_builds_its_parts_and_views_keep_the_view_contract(win):
+    from ganlab.app.presenter import Presenter
+    from ganlab.app.shortcuts import ShortcutOverlay
+    from ganlab.app.views.protocol import SnapshotView
+
+    assert isinstance(win.presenter, Presenter) and isinstance(win.shortcut_overlay, ShortcutOverlay)
+    assert win.shortcut_overlay.action in win.menu_help.actions()
+    assert [v for v in win.views() if isinstance(v, SnapshotView)] == [win.field, win.theory, win.curves]
 
 
 def test_f11_enters_and_leaves_presenter_mode_restoring_everything(qtbot, win):
@@ -242,16 +241,16 @@ def test_overlay_in_presenter_mode_and_small_windows_fits(qtbot, win):
         assert lab.geometry().bottom() <= ov.height() and lab.geometry().right() <= ov.width()
 
 
-def test_ctrl_q_quits_where_the_platform_quit_key_is_ctrl_q_too(qtbot, monkeypatch):
+def test_ctrl_q_quits_where_the_platform_quit_key_is_ctrl_q_too(qtbot, make_window, monkeypatch):
     """On X11 desktops QKeySequence.Quit is [Ctrl+Q, Exit]: Ctrl+Q listed twice was an ambiguous shortcut
     ("QAction::event: Ambiguous shortcut overload: Ctrl+Q") and did not quit."""
     from PySide6.QtTest import QTest
 
-    from ganlab.app import window as window_mod
+    from ganlab.app.menus import file_menu
 
     bindings = [QKeySequence("Ctrl+Q"), QKeySequence(Qt.Key.Key_Exit)]
-    monkeypatch.setattr(window_mod.QKeySequence, "keyBindings", staticmethod(lambda key: list(bindings)))
-    assert [k.toString() for k in window_mod.quit_keys()] == ["Ctrl+Q", bindings[1].toString()]
-    w = active_window(qtbot)   # built after the patch: its Quit action takes these bindings
+    monkeypatch.setattr(file_menu.QKeySequence, "keyBindings", staticmethod(lambda key: list(bindings)))
+    assert [k.toString() for k in file_menu.quit_keys()] == ["Ctrl+Q", bindings[1].toString()]
+    w = active_window(make_window)   # built after the patch: its Quit action takes these bindings
     QTest.keyClick(w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=3000)

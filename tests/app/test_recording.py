@@ -7,44 +7,24 @@ encoder error) stop the recording with a message and leave no file.
 from __future__ import annotations
 
 import errno
-import time
 
 import numpy as np
 import pytest
+from helpers import close_window, open_window, wait_until
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
-from ganlab.app import recording, render
-from ganlab.app.window import MainWindow
-from ganlab.core.config import Config
+from ganlab.app import recording, video
 
 imageio = pytest.importorskip("imageio")
 
-SMALL = {"theory.samples": 400, "train.batch_size": 64, "generator.width": 32, "discriminator.width": 32,
-         "theory.grid": 48}
-
-
-def wait_until(app, cond, timeout=10.0):
-    t0 = time.perf_counter()
-    while not cond():
-        assert time.perf_counter() - t0 < timeout, "timed out"
-        app.processEvents()
-        time.sleep(0.002)
-
-
 @pytest.fixture(scope="module")
 def win(qapp):
-    w = MainWindow(Config().with_values(SMALL))
-    w.resize(900, 640)
-    w.show()
-    wait_until(qapp, lambda: w.frames_drawn > 0)
+    w = open_window({"theory.grid": 48}, size=(900, 640))
     yield w
     if w.recorder.recording:
         w.recorder.abort("test over")
-    w.close()
-    assert not w.thread.thread.isRunning()
-    w.deleteLater()
-    qapp.processEvents()
+    assert not close_window(w)
 
 
 @pytest.fixture
@@ -55,7 +35,7 @@ def rec(win, qapp):
         r.abort("test over")
     r.writer = None
     win.pause()
-    wait_until(qapp, lambda: not win.playing)
+    wait_until(lambda: not win.playing)
 
 
 def gif_frames(path) -> np.ndarray:
@@ -76,7 +56,7 @@ def test_record_field_to_gif_while_training(win, rec, qapp, tmp_path):
     assert not rec.act_record_field.isEnabled() and rec.act_stop.isEnabled()
     assert rec.act_stop.shortcut() == QKeySequence(recording.RECORD_KEY)
     assert "Recording the field view" in status(win)
-    wait_until(qapp, lambda: rec.frames >= 6, 15)
+    wait_until(lambda: rec.frames >= 6, 15)
     rec._update_indicator()
     text = rec.indicator.text()
     assert text.startswith("● REC") and f"{rec.frames} frames" in text
@@ -100,7 +80,7 @@ def test_record_whole_window_to_mp4(win, rec, qapp, tmp_path):
     pytest.importorskip("imageio_ffmpeg")
     path = tmp_path / "window.mp4"
     assert rec.start(path, "window")
-    wait_until(qapp, lambda: rec.frames >= 5, 15)
+    wait_until(lambda: rec.frames >= 5, 15)
     assert rec.stop() == path
     reader = imageio.get_reader(path, format="FFMPEG")
     try:
@@ -121,7 +101,7 @@ def test_bad_paths_give_a_message_and_do_not_start(win, rec, tmp_path):
     assert not rec.start(tmp_path / "x.avi")
     assert ".gif or .mp4" in status(win)
     assert list(tmp_path.iterdir()) == []
-    assert win.thread.thread.isRunning()
+    assert win.worker_thread.thread.isRunning()
 
 
 def test_missing_mp4_backend_is_named(win, rec, tmp_path, monkeypatch):
@@ -142,23 +122,23 @@ def test_encoder_error_stops_with_message_and_no_file(win, rec, qapp, tmp_path, 
     path = tmp_path / "x.gif"
     assert rec.start(path)
     writer = rec.writer
-    wait_until(qapp, lambda: writer.written >= 2, 10)
+    wait_until(lambda: writer.written >= 2, 10)
 
     def full(self, frame):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(type(writer._writer), "append_data", full)
-    wait_until(qapp, lambda: not rec.recording, 10)
+    wait_until(lambda: not rec.recording, 10)
     assert "disk is full" in status(win) and "nothing saved" in status(win)
     assert list(tmp_path.iterdir()) == []
-    assert win.thread.thread.isRunning()
+    assert win.worker_thread.thread.isRunning()
 
 
 def test_frame_limit_stops_and_saves(win, rec, qapp, tmp_path, monkeypatch):
-    monkeypatch.setattr(render, "VIDEO_MAX_FRAMES", 4)
+    monkeypatch.setattr(video, "VIDEO_MAX_FRAMES", 4)
     path = tmp_path / "short.gif"
     assert rec.start(path)
-    wait_until(qapp, lambda: not rec.recording, 10)
+    wait_until(lambda: not rec.recording, 10)
     assert "limit of 4 frames" in status(win)
     assert len(gif_frames(path)) == 4
 
@@ -177,28 +157,23 @@ def test_menu_actions_and_dialog(win, rec, qapp, tmp_path, monkeypatch):
     rec.act_record_field.trigger()
     assert rec.recording and rec.path == tmp_path / "picked.gif"
     assert asked["start"].endswith("_field.gif") and "ganlab_ring8_nonsaturating_it" in asked["start"]
-    wait_until(qapp, lambda: rec.frames >= 2, 10)
+    wait_until(lambda: rec.frames >= 2, 10)
     rec.act_stop.trigger()
     assert not rec.recording and (tmp_path / "picked.gif").exists()
 
 
-def test_closing_the_window_writes_the_recording(qapp, tmp_path):
-    w = MainWindow(Config().with_values(SMALL))
-    w.resize(700, 500)
-    w.show()
-    wait_until(qapp, lambda: w.frames_drawn > 0)
+def test_closing_the_window_writes_the_recording(make_window, tmp_path):
+    w = make_window(size=(700, 500))
     path = tmp_path / "closed.gif"
     assert w.recorder.start(path)
-    wait_until(qapp, lambda: w.recorder.frames >= 3, 10)
+    wait_until(lambda: w.recorder.frames >= 3, 10)
     w.close()
     assert path.exists() and len(gif_frames(path)) >= 3
-    w.deleteLater()
-    qapp.processEvents()
 
 
 def test_video_writer_threaded_queue_and_crop(tmp_path):
     rng = np.random.default_rng(0)
-    w = render.VideoWriter(tmp_path / "v.gif", fps=5, threaded=True)
+    w = video.VideoWriter(tmp_path / "v.gif", fps=5, threaded=True)
     first = rng.integers(0, 255, (31, 41, 3), dtype=np.uint8)
     assert w.add(first)
     assert w.add(rng.integers(0, 255, (40, 50, 3), dtype=np.uint8))   # larger: cropped to the first's size
@@ -206,9 +181,9 @@ def test_video_writer_threaded_queue_and_crop(tmp_path):
     assert w.close() == tmp_path / "v.gif"
     frames = gif_frames(tmp_path / "v.gif")
     assert frames.shape == (3, 31, 41, 3)
-    with pytest.raises(render.VideoError):
-        render.VideoWriter(tmp_path / "v.webm")
-    empty = render.VideoWriter(tmp_path / "e.gif")
-    with pytest.raises(render.VideoError, match="no frames"):
+    with pytest.raises(video.VideoError):
+        video.VideoWriter(tmp_path / "v.webm")
+    empty = video.VideoWriter(tmp_path / "e.gif")
+    with pytest.raises(video.VideoError, match="no frames"):
         empty.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.gif"]

@@ -11,36 +11,35 @@ from __future__ import annotations
 
 import errno
 import gc
-import io
 import json
 import math
 import os
+import pickle
 import signal
 import subprocess
 import sys
 import time
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from faults import Evil, evil_npy, raise_oserror, rewrite_zip
 from guard import Guard
+from helpers import save_session
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFileDialog, QSpinBox
 from qtinput import drag  # noqa: E402
 
 from ganlab.app import export, render
-from ganlab.app.views import field_view
-from ganlab.app.window import MainWindow
-from ganlab.core import tomlio
-from ganlab.core.config import Config, all_keys, field_info
+from ganlab.app.state import Layers
+from ganlab.app.views import mode_editor
+from ganlab.core import files as core_files
+from ganlab.core.config import all_keys, field_info
 from ganlab.core.presets import MAX_CSV_ROWS
 from ganlab.core.target import MAX_MODES, GaussianMixture
 
-SMALL = {"theory.samples": 400, "train.batch_size": 64, "generator.width": 32, "discriminator.width": 32,
-         "theory.grid": 64}
 DIVERGING = {"opt_d.name": "sgd", "opt_g.name": "sgd", "opt_d.lr": 1.0, "opt_g.lr": 1.0, "train.loss": "lsgan"}
 
 
@@ -58,24 +57,15 @@ def guard(qapp):
 
 
 @pytest.fixture
-def make_window(qtbot, guard):
-    made = []
-
-    def make(values: dict | None = None) -> MainWindow:
-        w = MainWindow(Config().with_values({**SMALL, **(values or {})}))
-        qtbot.addWidget(w)
-        w.resize(1300, 850)
-        w.show()
-        qtbot.waitUntil(lambda: w.frames_drawn > 0, timeout=10000)
+def make_window(guard, make_window):
+    """conftest.py's factory, watched by the guard; closing each window must take under 2 s. (The guard is set up
+    first, so it checks after the windows closed.)"""
+    def make(values: dict | None = None):
+        w = make_window(values, size=(1300, 850), close_within=2.0)
         guard.watch(w)
-        made.append(w)
         return w
 
-    yield make
-    for w in made:
-        t0 = time.perf_counter()
-        w.close()
-        assert not w.thread.thread.isRunning() and time.perf_counter() - t0 < 2.0
+    return make
 
 
 @pytest.fixture
@@ -93,7 +83,7 @@ def message(w) -> str:
 
 def alive(qtbot, w) -> None:
     """The worker thread still runs and answers: a step goes through and a new frame is drawn."""
-    assert w.thread.thread.isRunning()
+    assert w.worker_thread.thread.isRunning()
     it, frames = trainer(w).iteration, w.frames_drawn
     w.commands.step.emit()
     qtbot.waitUntil(lambda: trainer(w).iteration > it or trainer(w).status != "ok", timeout=10000)
@@ -108,7 +98,7 @@ def settle(qtbot, w) -> None:
 
 
 def shown_value(w, key):
-    widget = w.controls.widget(key)
+    widget = w.controls.control(key)
     if isinstance(widget, QComboBox):
         return widget.currentText()
     return widget.value()
@@ -160,7 +150,7 @@ def test_k_both_zero_is_refused_and_k_zero_alone_trains_g_only(qtbot, win):
     qtbot.waitUntil(lambda: trainer(win).config.train.k_d == 0, timeout=5000)
     win.change("train.k_g", 0)
     assert "k_d and k_g cannot both be 0" in message(win) and win.config.train.k_g == 1
-    assert win.controls.widget("train.k_g").value() == 1
+    assert win.controls.control("train.k_g").value() == 1
     d0 = [p.detach().clone() for p in trainer(win).D.parameters()]
     settle(qtbot, win)
     assert all(torch.equal(a, b) for a, b in zip(d0, trainer(win).D.parameters(), strict=True))
@@ -192,7 +182,7 @@ def test_values_typed_into_the_controls_are_clamped_or_ignored(qtbot, win):
         QTest.keyClick(w, Qt.Key.Key_Return)
 
     for key in spins:
-        w = win.controls.widget(key)
+        w = win.controls.control(key)
         before = win.config.get(key)
         for text in ("nan", "inf", "-inf", "abc", "--", "."):
             type_into(w, text)
@@ -204,17 +194,18 @@ def test_values_typed_into_the_controls_are_clamped_or_ignored(qtbot, win):
             assert value is None or (math.isfinite(value) and info["lo"] <= value <= info["hi"]), (key, text, value)
             assert value is None or w.value() == pytest.approx(value, rel=1e-3, abs=10 ** -w.decimals()
                                                                if isinstance(w, QDoubleSpinBox) else 0)
-        win.set_config(original)
+        win.apply_config(original)
     # setValue beyond the range: Qt clamps, the user sees the limit, the config takes it
-    win.controls.widget("opt_d.lr").setValue(10.0)
-    assert win.controls.widget("opt_d.lr").value() == 1.0 and win.config.opt_d.lr == 1.0
-    win.controls.widget("opt_d.lr").setValue(0.0)
-    assert win.controls.widget("opt_d.lr").value() == pytest.approx(1e-6) and win.config.opt_d.lr == pytest.approx(1e-6)
-    win.controls.widget("train.batch_size").setValue(100000)
-    assert win.controls.widget("train.batch_size").value() == 16384 and win.config.train.batch_size == 16384
-    win.controls.widget("train.batch_size").setValue(1)
+    win.controls.control("opt_d.lr").setValue(10.0)
+    assert win.controls.control("opt_d.lr").value() == 1.0 and win.config.opt_d.lr == 1.0
+    win.controls.control("opt_d.lr").setValue(0.0)
+    lr = win.controls.control("opt_d.lr").value()
+    assert lr == pytest.approx(1e-6) and win.config.opt_d.lr == pytest.approx(1e-6)
+    win.controls.control("train.batch_size").setValue(100000)
+    assert win.controls.control("train.batch_size").value() == 16384 and win.config.train.batch_size == 16384
+    win.controls.control("train.batch_size").setValue(1)
     assert win.config.train.batch_size == 2
-    win.controls.widget("train.k_d").setValue(-3)
+    win.controls.control("train.k_d").setValue(-3)
     assert win.config.train.k_d == 0
     qtbot.waitUntil(lambda: trainer(win).config == win.config, timeout=5000)
 
@@ -223,10 +214,10 @@ def test_values_typed_into_the_controls_are_clamped_or_ignored(qtbot, win):
 def test_cuda_where_there_is_none_is_refused_and_later_changes_still_apply(qtbot, win):
     """Regression: the window kept device = cuda after the worker refused it, so every later change
     carried it and was refused too."""
-    win.controls.widget("train.device").setCurrentText("cuda")
+    win.controls.control("train.device").setCurrentText("cuda")
     qtbot.waitUntil(lambda: "CUDA is not available" in message(win), timeout=5000)
     qtbot.waitUntil(lambda: win.config.train.device == "auto", timeout=5000)
-    assert win.controls.widget("train.device").currentText() == "auto"
+    assert win.controls.control("train.device").currentText() == "auto"
     win.change("opt_d.lr", 0.004)
     qtbot.waitUntil(lambda: trainer(win).config.opt_d.lr == pytest.approx(0.004), timeout=5000)
     assert win.config == trainer(win).config
@@ -236,13 +227,13 @@ def test_points_in_the_preset_box_asks_for_a_file(qtbot, win, tmp_path, monkeypa
     """Regression: choosing 'points' only showed 'target.points_file: required ...'."""
     asked = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (asked.append(1), ("", ""))[1])
-    win.controls.widget("target.preset").setCurrentText("points")
+    win.controls.control("target.preset").setCurrentText("points")
     assert asked and win.config.target.preset == "ring8"
-    assert win.controls.widget("target.preset").currentText() == "ring8"
+    assert win.controls.control("target.preset").currentText() == "ring8"
     csv = tmp_path / "p.csv"
     csv.write_text("x,y\n0,0\n1,1\n-1,1\n")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(csv), ""))
-    win.controls.widget("target.preset").setCurrentText("points")
+    win.controls.control("target.preset").setCurrentText("points")
     qtbot.waitUntil(lambda: trainer(win).target.n_modes == 3, timeout=5000)
     assert win.config.target.preset == "points" and win.config.target.points_file == str(csv)
 
@@ -302,13 +293,13 @@ def test_a_mode_dragged_far_outside_is_refused_and_the_views_stay_sane(qtbot, ma
     assert np.all(np.abs(mode) <= 1000) and mode[0] > 100  # it followed the drag up to the limit
     # the view shows the refused position only briefly, then the mode where the trainer has it
     qtbot.waitUntil(lambda: np.allclose(fv.shown_means()[0], trainer(w).target.means[0], atol=1e-6),
-                    timeout=field_view.PENDING_TIMEOUT_S * 1000 + 5000)
-    qtbot.waitUntil(lambda: w._drawn is not None and w._drawn.grid.xmax >= mode[0], timeout=5000)
-    g = w._drawn.grid
+                    timeout=mode_editor.PENDING_TIMEOUT_S * 1000 + 5000)
+    qtbot.waitUntil(lambda: w.drawn is not None and w.drawn.grid.xmax >= mode[0], timeout=5000)
+    g = w.drawn.grid
     assert all(math.isfinite(v) for v in g.extent) and g.n <= 256
     rect = fv.image.mapRectToParent(fv.image.boundingRect())
     assert rect.width() == pytest.approx(g.xmax - g.xmin, rel=1e-3)
-    assert np.isfinite(w._drawn.d_logits).all() and np.isfinite(w._drawn.fake).all()
+    assert np.isfinite(w.drawn.d_logits).all() and np.isfinite(w.drawn.fake).all()
     w.commands.move_mode.emit(0, math.nan, 0.0)
     w.commands.move_mode.emit(0, 1e300, 0.0)
     w.pause()
@@ -325,7 +316,7 @@ def test_mode_std_zero_or_negative_is_refused_and_the_wheel_clamps(qtbot, win):
         win.statusBar().clearMessage()
     np.testing.assert_array_equal(trainer(win).target.stds, stds)
     for _ in range(60):  # 60 notches down: 1.25**-60 * 0.05 would be 8e-8
-        win.field._wheel_mode(0, -120)
+        win.field.modes.wheel(0, -120)
     qtbot.waitUntil(lambda: trainer(win).target.stds[0] == pytest.approx(1e-3), timeout=5000)
 
 
@@ -360,7 +351,7 @@ def _assert_plots_clean(w) -> None:
 
 
 def test_natural_divergence_pauses_offers_reset_and_plots_stay_clean(qtbot, win):
-    win.set_config(win.config.with_values(DIVERGING))
+    win.apply_config(win.config.with_values(DIVERGING))
     qtbot.waitUntil(lambda: trainer(win).config.opt_d.name == "sgd", timeout=5000)
     win.play()
     qtbot.waitUntil(lambda: win.banner.isVisible(), timeout=10000)
@@ -369,8 +360,8 @@ def test_natural_divergence_pauses_offers_reset_and_plots_stay_clean(qtbot, win)
     assert win.banner.reset_btn.isVisible() and win.banner.lower_btn.isVisible()
     qtbot.waitUntil(lambda: not win.playing, timeout=5000)
     assert win.act_play.text() == "Play"
-    qtbot.waitUntil(lambda: win._drawn is not None and win._drawn.status == "diverged", timeout=5000)
-    win._drawn = None
+    qtbot.waitUntil(lambda: win.drawn is not None and win.drawn.status == "diverged", timeout=5000)
+    win.drawn = None
     win.redraw()
     _assert_plots_clean(win)
     win.statusBar().clearMessage()
@@ -388,66 +379,40 @@ def test_nan_weights_in_g_are_drawn_as_nothing_garbage_free(qtbot, win):
             p.fill_(math.nan)
     win.play()
     qtbot.waitUntil(lambda: win.banner.isVisible(), timeout=5000)
-    qtbot.waitUntil(lambda: win._drawn is not None and win._drawn.status == "diverged", timeout=5000)
-    win.field.set_layers(push=True, manifold=True)
-    win._layers(True, True, True, True, True)
+    qtbot.waitUntil(lambda: win.drawn is not None and win.drawn.status == "diverged", timeout=5000)
+    win.set_layers(Layers(push=True, manifold=True))
     win.commands.step_g.emit()  # a new snapshot with push arrows and the manifold of a NaN generator
     qtbot.wait(300)
-    win._drawn = None
+    win.drawn = None
     win.redraw()
     _assert_plots_clean(win)
     xs, ys = win.field.push_item.getData()
     assert xs is None or np.isfinite(xs).all()
     # a NaN generator draws nothing in the field (it drew a misleading cluster at the origin before)
-    g = win._drawn.grid
+    g = win.drawn.grid
     x, y = win.field.fake_item.getData()
     assert len(x) and not ((x >= g.xmin) & (x <= g.xmax) & (y >= g.ymin) & (y <= g.ymax)).any()
     alive(qtbot, win)
 
 
 # ===================================================================== session files
-class _Evil:
-    marker = ""
-
-    def __reduce__(self):
-        return (Path.touch, (Path(self.marker),))
-
-
-def _rewrite(src: Path, dst: Path, replace: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
-        for info in zin.infolist():
-            zout.writestr(info.filename, replace.get(info.filename, zin.read(info)))
-    return dst
-
-
-def _save(qtbot, w, path) -> tuple[str, str]:
-    w.sessions.last_saved = None
-    assert w.sessions.save_path(str(path))
-    qtbot.waitUntil(lambda: w.sessions.last_saved is not None, timeout=10000)
-    return w.sessions.last_saved
-
-
 def test_bad_session_files_are_refused_and_the_session_is_untouched(qtbot, win, tmp_path):
     for _ in range(5):
         win.commands.step.emit()
     qtbot.waitUntil(lambda: trainer(win).iteration == 5, timeout=5000)
     good = tmp_path / "good.ganlab"
-    assert _save(qtbot, win, good) == (str(good), "")
+    assert save_session(qtbot, win, good) == (str(good), "")
     data = good.read_bytes()
     meta = json.loads(zipfile.ZipFile(good).read("session.json"))
     weight = next(n for n in zipfile.ZipFile(good).namelist() if n.startswith("arrays/D/"))
     marker = tmp_path / "PWNED"
-    evil = _Evil()
-    evil.marker = str(marker)
-    buf = io.BytesIO()
-    np.save(buf, np.array([evil], dtype=object), allow_pickle=True)
     bad = {"empty.ganlab": b"", "truncated.ganlab": data[: len(data) * 2 // 3], "garbage.ganlab": os.urandom(5000),
            "text.ganlab": b"version = 1\n"}
     for name, payload in bad.items():
         (tmp_path / name).write_bytes(payload)
-    _rewrite(good, tmp_path / "newer.ganlab", {"session.json": json.dumps(dict(meta, format_version=2)).encode()})
-    _rewrite(good, tmp_path / "pickle.ganlab", {weight: buf.getvalue()})
-    _rewrite(good, tmp_path / "pickle_meta.ganlab", {"session.json": __import__("pickle").dumps(evil)})
+    rewrite_zip(good, tmp_path / "newer.ganlab", {"session.json": json.dumps(dict(meta, format_version=2)).encode()})
+    rewrite_zip(good, tmp_path / "pickle.ganlab", {weight: evil_npy(marker)})
+    rewrite_zip(good, tmp_path / "pickle_meta.ganlab", {"session.json": pickle.dumps(Evil(marker))})
     names = [*bad, "newer.ganlab", "pickle.ganlab", "pickle_meta.ganlab", "absent.ganlab"]
 
     # change the running session so that a load would be visible
@@ -482,12 +447,6 @@ def _open_error(w, path) -> str:
 
 
 # ===================================================================== exports and failing disks
-def _raise(err: int):
-    def f(*a, **k):
-        raise OSError(err, os.strerror(err))
-    return f
-
-
 EXPORTS = {
     "png": lambda w, p: export.export_png(w, "field", p, 1),
     "svg": lambda w, p: export.export_svg(w, "curves", p),
@@ -507,16 +466,16 @@ def test_exports_fail_with_a_reason_and_leave_no_file(qtbot, win, tmp_path, monk
     if fault == "missing":
         folder = tmp_path / "no" / "such" / "folder"
     elif fault == "readonly":  # root ignores chmod: simulate what a read-only folder does to the rename
-        monkeypatch.setattr(tomlio.os, "replace", _raise(errno.EACCES))
+        monkeypatch.setattr(core_files.os, "replace", raise_oserror(errno.EACCES))
     elif fault == "readonly_fs":
-        monkeypatch.setattr(tomlio.tempfile, "mkstemp", _raise(errno.EROFS))
+        monkeypatch.setattr(core_files.tempfile, "mkstemp", raise_oserror(errno.EROFS))
     else:
-        monkeypatch.setattr(tomlio.os, "fsync", _raise(errno.ENOSPC))
+        monkeypatch.setattr(core_files.os, "fsync", raise_oserror(errno.ENOSPC))
     for kind, fn in EXPORTS.items():
         path = folder / f"x.{kind}"
         assert fn(win, path) is False, kind
         assert message(win).startswith("Could not export to") and words in message(win), (kind, message(win))
-    assert _save(qtbot, win, folder / "s.ganlab")[1]  # a session save fails too, with its reason
+    assert save_session(qtbot, win, folder / "s.ganlab")[1]  # a session save fails too, with its reason
     qtbot.waitUntil(lambda: "Could not save session" in message(win), timeout=5000)
     monkeypatch.undo()
     assert not folder.exists() or os.listdir(folder) == []  # no half-written or temporary file
@@ -532,7 +491,7 @@ def test_export_with_a_disk_error_mid_write_keeps_the_old_file(qtbot, win, tmp_p
     path = tmp_path / "curves.csv"
     assert export.export_csv(win, path)
     old = path.read_bytes()
-    monkeypatch.setattr(tomlio.os, "fsync", _raise(errno.ENOSPC))
+    monkeypatch.setattr(core_files.os, "fsync", raise_oserror(errno.ENOSPC))
     assert not export.export_csv(win, path)
     monkeypatch.undo()
     assert path.read_bytes() == old and os.listdir(tmp_path) == ["curves.csv"]
@@ -544,7 +503,7 @@ def test_recording_onto_a_full_disk_stops_with_a_message_and_no_file(qtbot, win,
     win.play()
     assert rec.start(tmp_path / "r.gif")
     qtbot.waitUntil(lambda: rec.writer is not None and rec.writer.written >= 2, timeout=10000)
-    monkeypatch.setattr(rec.writer._writer, "append_data", _raise(errno.ENOSPC))
+    monkeypatch.setattr(rec.writer._writer, "append_data", raise_oserror(errno.ENOSPC))
     qtbot.waitUntil(lambda: not rec.recording, timeout=10000)
     assert "the disk is full" in message(win) and "nothing saved" in message(win)
     assert os.listdir(tmp_path) == [] and win.playing
@@ -617,14 +576,11 @@ def test_garbage_is_collected_in_the_gui_thread_only(qtbot, win):
 
 
 # ===================================================================== shutdown
-def test_close_while_training_ends_the_thread_within_a_second(qtbot, guard):
-    w = MainWindow(Config().with_values(SMALL))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.frames_drawn > 0, timeout=10000)
+def test_close_while_training_ends_the_thread_within_a_second(qtbot, make_window):
+    w = make_window()
     w.play()
     qtbot.waitUntil(lambda: w.worker.trainer.iteration > 50, timeout=10000)
-    thread = w.thread.thread
+    thread = w.worker_thread.thread
     t0 = time.perf_counter()
     w.close()
     closed = time.perf_counter() - t0

@@ -1,52 +1,27 @@
 """Sessions in the app: save while paused, change things, load them back into window and worker; bad files
 give a message and change nothing; the recent list; QSettings persistence of layout and last settings.
 
-Every test points QSettings at a temporary INI file ($GANLAB_SETTINGS), so the user's settings are never
-read or written.
+Every test points QSettings at a temporary INI file ($GANLAB_SETTINGS, conftest.py's settings_file), so the
+app keeps settings there; the last test checks that even without it the user's settings are never touched.
 """
 
 from __future__ import annotations
 
 import configparser
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import REAL_CONFIG_HOME, SMALL, save_session
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
-from ganlab.app import sessions
-from ganlab.app.window import MainWindow
+from ganlab.app import sessions, settings
 from ganlab.core.config import Config
 
-SMALL = {"theory.samples": 400, "train.batch_size": 64, "generator.width": 16, "discriminator.width": 16,
-         "theory.grid": 48}
-
-
-@pytest.fixture
-def settings_file(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "settings" / "ganlab.ini"
-    monkeypatch.setenv(sessions.SETTINGS_ENV, str(path))
-    return path
-
-
-@pytest.fixture
-def make_window(qtbot, settings_file):
-    made = []
-
-    def make(config: Config | None = None, show: bool = True) -> MainWindow:
-        w = MainWindow(config or Config().with_values(SMALL))
-        qtbot.addWidget(w)
-        made.append(w)
-        if show:
-            w.show()
-            qtbot.waitUntil(lambda: w.frames_drawn > 0, timeout=10000)
-        return w
-
-    yield make
-    for w in made:
-        w.close()
-        assert not w.thread.thread.isRunning()
+pytestmark = pytest.mark.usefixtures("settings_file")  # before any window is built
 
 
 def wait_iteration(qtbot, w, n):
@@ -58,15 +33,6 @@ def steps(qtbot, w, n):
     for _ in range(n):
         w.commands.step.emit()
     wait_iteration(qtbot, w, start + n)
-
-
-def save(qtbot, w, path) -> tuple[str, str]:
-    """Save through the worker; waits for the GUI to get the answer (waitUntil, not waitSignal: pytest-qt's
-    signal blocker would run in the worker thread)."""
-    w.sessions.last_saved = None
-    assert w.sessions.save_path(str(path))
-    qtbot.waitUntil(lambda: w.sessions.last_saved is not None, timeout=10000)
-    return w.sessions.last_saved
 
 
 def load(qtbot, w, path):
@@ -81,12 +47,12 @@ def test_save_change_load_restores_window_and_worker(qtbot, make_window, tmp_pat
     steps(qtbot, w, 6)
     w.commands.move_mode.emit(0, 0.3, 0.4)
     w.commands.add_mode.emit(-1.5, 1.5)
-    w.controls.set_freeze(True, False)
+    w.set_freeze(True, False)
     w.change("opt_d.lr", 0.004)
     qtbot.waitUntil(lambda: w.worker.latest.target.n_modes == 9 and w.worker.latest.freeze_g, timeout=5000)
     saved_cfg = w.config
     saved_target = w.worker.latest.target
-    path, error = save(qtbot, w, tmp_path / "lesson")  # no suffix: .ganlab is added
+    path, error = save_session(qtbot, w, tmp_path / "lesson")  # no suffix: .ganlab is added
     assert error == "" and path.endswith("lesson.ganlab") and Path(path).is_file()
     assert "Session saved" in w.statusBar().currentMessage()
     saved_losses = w.worker.latest.losses["loss_d"].copy()
@@ -95,7 +61,7 @@ def test_save_change_load_restores_window_and_worker(qtbot, make_window, tmp_pat
     # change everything: settings (architecture too: a reset), target, freeze flags, iterations
     w.change("opt_d.lr", 0.02)
     w.change("generator.width", 8)
-    w.controls.set_freeze(False, False)
+    w.set_freeze(False, False)
     w.commands.remove_mode.emit(0)
     qtbot.waitUntil(lambda: w.worker.latest.iteration == 0 and w.worker.latest.target.n_modes == 8, timeout=5000)
     steps(qtbot, w, 3)
@@ -103,8 +69,8 @@ def test_save_change_load_restores_window_and_worker(qtbot, make_window, tmp_pat
 
     load(qtbot, w, path)
     assert w.config == saved_cfg
-    assert w.controls.widget("opt_d.lr").value() == pytest.approx(0.004)
-    assert w.controls.widget("generator.width").value() == 16
+    assert w.controls.control("opt_d.lr").value() == pytest.approx(0.004)
+    assert w.controls.control("generator.width").value() == SMALL["generator.width"]
     assert w.controls.freeze_state() == (True, False)
     snap = w.worker.latest
     assert snap.iteration == 6 and snap.freeze_g and not snap.freeze_d
@@ -122,11 +88,11 @@ def test_save_while_playing_and_save_errors(qtbot, make_window, tmp_path):
     w = make_window()
     w.play()
     qtbot.waitUntil(lambda: w.worker.latest.iteration > 20, timeout=10000)
-    path, error = save(qtbot, w, tmp_path / "live.ganlab")
+    path, error = save_session(qtbot, w, tmp_path / "live.ganlab")
     assert error == "" and Path(path).stat().st_size > 0
     w.pause()
     qtbot.waitUntil(lambda: not w.playing, timeout=5000)
-    path, error = save(qtbot, w, tmp_path / "missing" / "dir" / "x.ganlab")
+    path, error = save_session(qtbot, w, tmp_path / "missing" / "dir" / "x.ganlab")
     assert "cannot write" in error
     assert "Could not save session" in w.sessions.last_error
     assert "x.ganlab" in w.statusBar().currentMessage()
@@ -137,7 +103,7 @@ def test_save_while_playing_and_save_errors(qtbot, make_window, tmp_path):
 def test_bad_files_give_a_message_and_change_nothing(qtbot, make_window, tmp_path):
     w = make_window()
     steps(qtbot, w, 4)
-    good, _ = save(qtbot, w, tmp_path / "good.ganlab")
+    good, _ = save_session(qtbot, w, tmp_path / "good.ganlab")
     raw = Path(good).read_bytes()
     cfg, snap = w.config, w.worker.latest
     bad = {
@@ -161,7 +127,7 @@ def test_bad_files_give_a_message_and_change_nothing(qtbot, make_window, tmp_pat
 
 def test_recent_menu(qtbot, make_window, tmp_path, settings_file):
     w = make_window()
-    path, _ = save(qtbot, w, tmp_path / "first.ganlab")
+    path, _ = save_session(qtbot, w, tmp_path / "first.ganlab")
     texts = [a.text() for a in w.sessions.menu_recent.actions()]
     assert texts[0] == "&1 first.ganlab"
     for i in range(10):
@@ -220,7 +186,7 @@ def test_last_settings_and_layout_survive_a_restart(qtbot, make_window, settings
     a = make_window()
     a.change("train.k_d", 3)
     a.change("opt_g.lr", 0.0025)
-    qtbot.waitUntil(lambda: a.sessions.accepted_config.opt_g.lr == 0.0025, timeout=5000)  # the worker took it
+    qtbot.waitUntil(lambda: a.state.in_force.opt_g.lr == 0.0025, timeout=5000)  # the worker took it
     dock = a.findChild(QDockWidget, "controls")
     dock.hide()
     screen = a.screen().availableGeometry()  # offscreen: a small virtual screen; the window must fit in it
@@ -234,9 +200,9 @@ def test_last_settings_and_layout_survive_a_restart(qtbot, make_window, settings
     ini.read(settings_file)
     assert "k_d = 3" in ini["settings"]["last_config"].replace("\\n", "\n")
 
-    b = make_window(Config().with_values(SMALL), show=False)
+    b = make_window(show=False)
     assert b.config.train.k_d == 3 and b.config.opt_g.lr == 0.0025
-    assert b.controls.widget("train.k_d").value() == 3
+    assert b.controls.control("train.k_d").value() == 3
     assert b.worker.trainer.config.train.k_d == 3  # the worker was built from the restored settings
     b.show()
     qtbot.waitUntil(lambda: b.frames_drawn > 0, timeout=10000)
@@ -246,8 +212,8 @@ def test_last_settings_and_layout_survive_a_restart(qtbot, make_window, settings
 
 def test_bad_stored_settings_are_ignored(qtbot, make_window, settings_file, tmp_path):
     settings_file.parent.mkdir(parents=True, exist_ok=True)
-    s = sessions.open_settings()
-    s.setValue(sessions.KEY_CONFIG, "[train]\nk_d = 500\n")
+    s = settings.open_settings()
+    s.setValue(settings.KEY_CONFIG, "[train]\nk_d = 500\n")
     s.sync()
     w = make_window()
     assert w.config.train.k_d == 1
@@ -256,13 +222,31 @@ def test_bad_stored_settings_are_ignored(qtbot, make_window, settings_file, tmp_
     # a points target whose file is gone falls back to the default target, keeping the rest
     text = Config().with_values({**SMALL, "target.preset": "points", "target.points_file": str(tmp_path / "x.csv"),
                                  "train.k_g": 2}).to_toml()
-    cfg, note = sessions.config_from_settings_text(text)
+    cfg, note = settings.config_from_settings_text(text)
     assert cfg.target.preset == "ring8" and cfg.train.k_g == 2 and note
-    cuda = sessions.config_from_settings_text(Config().with_value("train.device", "cuda").to_toml())[0]
+    cuda = settings.config_from_settings_text(Config().with_value("train.device", "cuda").to_toml())[0]
     assert cuda.train.device == "auto"
 
 
-def test_tests_never_touch_user_settings(monkeypatch):
-    monkeypatch.delenv(sessions.SETTINGS_ENV, raising=False)
-    assert "PYTEST_CURRENT_TEST" in __import__("os").environ
-    assert not sessions.settings_enabled()
+def test_tests_never_touch_user_settings(qapp, isolated_settings, monkeypatch):
+    """conftest.py's autouse fixture points QSettings' folders and $XDG_CONFIG_HOME at a temporary folder and
+    unsets $GANLAB_SETTINGS: even as the real app (organization "ganlab", as ganlab.app.main.run_app sets it;
+    the fixture restores it after the test), settings written through ganlab land there, never in the user's."""
+    monkeypatch.delenv(settings.SETTINGS_ENV, raising=False)
+    assert os.environ["XDG_CONFIG_HOME"] == str(isolated_settings)
+    assert QCoreApplication.organizationName() != settings.ORGANIZATION
+    assert not settings.settings_enabled()  # neither $GANLAB_SETTINGS nor the real app: no settings at all
+    real = REAL_CONFIG_HOME / settings.ORGANIZATION / f"{settings.APPLICATION}.conf"
+    real_before = real.stat().st_mtime_ns if real.exists() else None
+    qapp.setOrganizationName(settings.ORGANIZATION)
+    assert settings.settings_enabled()
+    s = settings.open_settings()
+    s.setValue("tests/isolated", "yes")
+    s.sync()
+    assert s.status() == QSettings.Status.NoError
+    written = Path(s.fileName()).resolve()
+    assert written.is_file() and written.is_relative_to(isolated_settings.resolve())
+    assert not written.is_relative_to(REAL_CONFIG_HOME.resolve())
+    assert (real.stat().st_mtime_ns if real.exists() else None) == real_before
+    fallback = QSettings()  # export.py's store when the window has none
+    assert Path(fallback.fileName()).resolve().is_relative_to(isolated_settings.resolve())

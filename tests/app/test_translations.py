@@ -23,15 +23,11 @@ from PySide6.QtWidgets import QDockWidget, QGroupBox
 
 from ganlab import resources
 from ganlab.app import language
-from ganlab.app.window import MainWindow
-from ganlab.core.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "i18n" / "ganlab_ru.ts"
 PLACEHOLDER = re.compile(r"\{\d+(?::[^{}]*)?\}")
 MNEMONIC = re.compile(r"&[^&\s]")
-SMALL = {"theory.samples": 300, "train.batch_size": 32, "generator.width": 16, "discriminator.width": 16,
-         "theory.grid": 32}
 
 
 def messages(path: Path) -> list[tuple[str, str, ET.Element]]:
@@ -73,7 +69,9 @@ def test_catalog_lists_exactly_the_strings_in_the_code(tmp_path):
     tool = lupdate_tool()
     if tool is None:
         pytest.skip("pyside6-lupdate is not installed")
-    sources = sorted(str(p) for p in (ROOT / "ganlab" / "app").rglob("*.py"))
+    # the same sources as packaging/i18n/update_translations.sh: the app and the config's help texts
+    sources = sorted([*(str(p) for p in (ROOT / "ganlab" / "app").rglob("*.py")),
+                      str(ROOT / "ganlab" / "core" / "config.py")])
     out = tmp_path / "fresh.ts"
     subprocess.run([tool, "-no-obsolete", "-locations", "none", "-source-language", "en", "-target-language", "ru",
                     *sources, "-ts", str(out)], check=True, capture_output=True, timeout=120)
@@ -107,18 +105,6 @@ def test_compiled_qm_matches_the_ts_and_is_found_through_resources():
     del data
 
 
-def test_converter_recognises_plain_composed_and_formatted_texts():
-    to_ru, to_en = language.converter("en", "ru"), language.converter("ru", "en")
-    assert to_ru("Play") == "Пуск" and to_en("Пуск") == "Play"
-    assert to_ru("Train continuously / pause (Space)") == "Непрерывное обучение / пауза (Space)"
-    assert to_ru("Recording the field view to /tmp/a.gif") == "Идёт запись (поле) в /tmp/a.gif"
-    tip = "Learning rate of the generator: how far G moves each step.\nAllowed: 1e-06 … 1\n[opt_g.lr]"
-    ru = to_ru(tip)
-    assert ru.startswith("Скорость обучения генератора") and "Допустимо: 1e-06 … 1" in ru and ru.endswith("[opt_g.lr]")
-    assert to_en(ru) == tip
-    assert to_ru("ring8") == "ring8" and to_ru("") == ""
-
-
 # ------------------------------------------------------------------------------------- choosing at start
 class _Locale:
     def __init__(self, name):
@@ -132,11 +118,10 @@ class _Locale:
 
 
 @pytest.fixture
-def clean_language(monkeypatch, tmp_path):
+def clean_language(monkeypatch, settings_file):
     """No GANLAB_LANG, settings in a temporary file, and English again afterwards."""
     monkeypatch.delenv(language.ENV, raising=False)
-    monkeypatch.setenv("GANLAB_SETTINGS", str(tmp_path / "settings" / "ganlab.ini"))
-    yield tmp_path / "settings" / "ganlab.ini"
+    yield settings_file
     language.install_translator(QCoreApplication.instance(), "en")
 
 
@@ -151,16 +136,16 @@ def test_language_comes_from_argument_env_saved_choice_then_system_locale(qapp, 
     monkeypatch.setenv(language.ENV, "ru")
     assert language.choose_language() == "ru" and language.choose_language("en") == "en"
     assert language.install_translator(qapp) == "ru" and language.current_language() == "ru"
-    assert QCoreApplication.translate("MainWindow", "Play") == "Пуск"
+    assert QCoreApplication.translate("Transport", "Play") == "Пуск"
     assert qapp.property("ganlab_language") == "ru"
     assert language.install_translator(qapp, "en") == "en"
-    assert QCoreApplication.translate("MainWindow", "Play") == "Play"
+    assert QCoreApplication.translate("Transport", "Play") == "Play"
     assert [language.normalize(x) for x in ("ru_RU", "RU-ru", "en", "C", "", None)] == ["ru", "ru", "en", "en",
                                                                                        None, None]
 
 
 def test_without_settings_the_choice_is_not_saved(qapp, monkeypatch):
-    monkeypatch.delenv("GANLAB_SETTINGS", raising=False)   # under pytest: never the user's settings
+    monkeypatch.delenv("GANLAB_SETTINGS", raising=False)   # and not the real app: never the user's settings
     assert language.saved_language() is None and not language.save_language("ru")
 
 
@@ -169,7 +154,7 @@ def texts(w) -> dict[str, str]:
     dock = w.findChild(QDockWidget, "controls")
     groups = [g.title() for g in w.controls.findChildren(QGroupBox)]
     return {"play": w.act_play.text(), "dock": dock.windowTitle(), "group": groups[2],
-            "tip": w.controls.widget("opt_d.lr").toolTip(), "menu": w.menu_train.title(),
+            "tip": w.controls.control("opt_d.lr").toolTip(), "menu": w.menu_train.title(),
             "speed": w.speed.itemText(0), "layer": w.controls._layer_boxes["real"].text()}
 
 
@@ -185,28 +170,13 @@ def assert_language(w, lang: str) -> None:
     assert {k: t[k] for k in expected} == expected
     tip = "Скорость обучения дискриминатора" if lang == "ru" else "Learning rate of the discriminator"
     assert t["tip"].startswith(tip) and t["tip"].endswith("[opt_d.lr]")
-    assert w.language == lang
+    assert w.state.language == lang
     assert w.language_menu.actions[lang].isChecked()
 
 
-@pytest.fixture
-def make_window(qtbot, clean_language):
-    made = []
-
-    def make(deferred=True):
-        w = MainWindow(Config().with_values(SMALL), deferred=deferred)
-        qtbot.addWidget(w)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.close()
-
-
-def test_a_window_built_under_the_russian_translator_is_russian(qapp, make_window):
+def test_a_window_built_under_the_russian_translator_is_russian(qapp, clean_language, make_window):
     assert language.install_translator(qapp, "ru") == "ru"
-    w = make_window()
+    w = make_window(deferred=True, show=False)
     assert_language(w, "ru")
     assert w.menu_view.actions()[-1].menu() is w.language_menu.menu
     assert [a.text() for a in w.language_menu.menu.actions()] == ["English", "Русский"]
@@ -214,8 +184,8 @@ def test_a_window_built_under_the_russian_translator_is_russian(qapp, make_windo
     assert w.statusBar().currentMessage() == "Загрузка PyTorch…"
 
 
-def test_switching_from_the_menu_retranslates_the_window_and_is_saved(qapp, make_window, clean_language):
-    w = make_window()
+def test_switching_from_the_menu_retranslates_the_window_and_is_saved(qapp, clean_language, make_window):
+    w = make_window(deferred=True, show=False)
     assert_language(w, "en")
     w.language_menu.actions["ru"].trigger()
     assert_language(w, "ru")
@@ -229,14 +199,13 @@ def test_switching_from_the_menu_retranslates_the_window_and_is_saved(qapp, make
     w.language_menu.actions["en"].trigger()
     assert_language(w, "en")
     assert QSettings(str(clean_language), QSettings.Format.IniFormat).value(language.KEY) == "en"
-    assert QCoreApplication.translate("MainWindow", "Play") == "Play"
+    assert QCoreApplication.translate("Transport", "Play") == "Play"
 
 
-def test_status_texts_from_the_training_thread_are_russian(qapp, qtbot, make_window):
+def test_status_texts_from_the_training_thread_are_russian(qapp, qtbot, clean_language, make_window):
     language.install_translator(qapp, "ru")
-    w = make_window(deferred=False)
-    w.show()
-    qtbot.waitUntil(lambda: w.frames_drawn > 0 and w._drawn is not None, timeout=15000)
+    w = make_window()
+    qtbot.waitUntil(lambda: w.frames_drawn > 0 and w.drawn is not None, timeout=15000)
     w._update_status()
     assert w.status_label.text().startswith("итерация 0") and "зерно 0" in w.status_label.text()
     w.reset()   # the worker answers with a translated message from its own thread
@@ -257,7 +226,7 @@ def test_main_installs_the_translator_from_the_environment(clean_language, monke
             "def stop(*a, **k):\n"
             "    app = QApplication.instance()\n"
             "    print(app.desktopFileName(), not app.windowIcon().isNull(), app.property('ganlab_language'),\n"
-            "          app.translate('MainWindow', 'Play'))\n"
+            "          app.translate('Transport', 'Play'))\n"
             "    raise Quit\n"
             "W.MainWindow = stop\n"
             "try:\n"

@@ -14,23 +14,12 @@ import torch
 from PySide6 import QtWidgets
 from qtinput import double_click, drag  # noqa: E402
 
-from ganlab.app.window import MainWindow
 from ganlab.core.config import Config
-
-SMALL = {"theory.samples": 500, "train.batch_size": 64, "generator.width": 32, "discriminator.width": 32,
-         "theory.grid": 64}
 
 
 @pytest.fixture
-def win(qtbot):
-    w = MainWindow(Config().with_values(SMALL))
-    qtbot.addWidget(w)
-    w.resize(1300, 850)
-    w.show()
-    qtbot.waitUntil(lambda: w.frames_drawn > 0, timeout=10000)
-    yield w
-    w.close()
-    assert not w.thread.thread.isRunning()
+def win(make_window):
+    return make_window(size=(1300, 850))
 
 
 def trainer(w):
@@ -55,8 +44,8 @@ def test_play_then_pause_trains_and_updates_every_view(qtbot, win):
     it = trainer(win).iteration
     qtbot.wait(300)
     assert trainer(win).iteration == it  # pausing trains no extra iteration
-    qtbot.waitUntil(lambda: win._drawn is win.worker.latest and win._drawn.iteration == it, timeout=5000)
-    snap = win._drawn
+    qtbot.waitUntil(lambda: win.drawn is win.worker.latest and win.drawn.iteration == it, timeout=5000)
+    snap = win.drawn
     assert win.frames_drawn > frames
     assert not np.array_equal(snap.fake, first.fake)                 # G moved the generated cloud
     np.testing.assert_array_equal(win.field.fake_item.getData()[0], snap.fake[:, 0])
@@ -73,10 +62,10 @@ def test_play_then_pause_trains_and_updates_every_view(qtbot, win):
 def test_controls_change_the_running_trainer_without_reset(qtbot, win):
     play_until(qtbot, win, 30)
     c = win.controls
-    c.widget("train.loss").setCurrentText("minimax")
-    c.widget("opt_d.lr").setValue(0.0005)
-    c.widget("train.k_d").setValue(3)
-    c.widget("train.batch_size").setValue(96)
+    c.control("train.loss").setCurrentText("minimax")
+    c.control("opt_d.lr").setValue(0.0005)
+    c.control("train.k_d").setValue(3)
+    c.control("train.batch_size").setValue(96)
     qtbot.waitUntil(lambda: trainer(win).config.train.k_d == 3 and trainer(win).config.train.batch_size == 96,
                     timeout=5000)
     t = trainer(win)
@@ -92,7 +81,7 @@ def test_architecture_change_rebuilds_networks_and_says_so(qtbot, win):
     play_until(qtbot, win, 30)
     shown = []  # every status message (polling currentMessage could miss one replaced on a loaded machine)
     win.statusBar().messageChanged.connect(shown.append)
-    win.controls.widget("generator.width").setValue(48)
+    win.controls.control("generator.width").setValue(48)
     # (the worker thread sets the config, then builds the networks: wait for both, reading from this thread)
     qtbot.waitUntil(lambda: trainer(win).config.generator.width == 48, timeout=10000)
     qtbot.waitUntil(lambda: trainer(win).G.net[0].out_features == 48, timeout=10000)
@@ -105,7 +94,7 @@ def test_rejected_value_names_the_field_and_keeps_the_old_one(qtbot, win):
     win.change("opt_d.lr", float("nan"))
     assert "opt_d.lr" in win.statusBar().currentMessage()
     assert win.config.opt_d.lr == Config().opt_d.lr
-    assert math.isfinite(win.controls.widget("opt_d.lr").value())
+    assert math.isfinite(win.controls.control("opt_d.lr").value())
 
 
 def test_dragging_a_mode_moves_the_target_and_dstar_follows(qtbot, win):
@@ -176,7 +165,7 @@ def test_many_redraws_and_thousands_of_signals(qtbot, win):
             QtWidgets.QApplication.processEvents()
     drawn = win.frames_drawn
     for _ in range(300):
-        win._drawn = None  # force a full redraw of the newest snapshot
+        win.drawn = None  # force a full redraw of the newest snapshot
         win.redraw()
         QtWidgets.QApplication.processEvents()
     assert win.frames_drawn >= drawn + 300
@@ -184,12 +173,10 @@ def test_many_redraws_and_thousands_of_signals(qtbot, win):
     assert trainer(win).status == "ok" and win.worker.thread().isRunning()
 
 
-def test_close_while_training_stops_the_thread_quietly(qtbot, recwarn):
-    w = MainWindow(Config().with_values(SMALL))
-    qtbot.addWidget(w)
-    w.show()
+def test_close_while_training_stops_the_thread_quietly(qtbot, make_window, recwarn):
+    w = make_window()
     play_until(qtbot, w, 10)
-    thread = w.thread.thread
+    thread = w.worker_thread.thread
     w.close()
     assert thread.wait(1000) and not thread.isRunning()
     assert not [r for r in recwarn if "QThread" in str(r.message)]
@@ -212,16 +199,14 @@ def test_fast_forward_draws_fewer_frames_and_keeps_training(qtbot, win):
     assert win.curves.max_fps == CURVES_FPS
 
 
-def test_the_window_answers_while_torch_loads_and_keeps_what_was_changed(qtbot, monkeypatch):
+def test_the_window_answers_while_torch_loads_and_keeps_what_was_changed(qtbot, make_window, monkeypatch):
     """`ganlab` shows the window first and builds the trainer when torch has loaded (seconds later). Meanwhile
     every command is harmless, and a setting changed then is the one the trainer starts with."""
     import sys
 
     errors = []
     monkeypatch.setattr(sys, "excepthook", lambda *a: errors.append(a))
-    w = MainWindow(Config().with_values(SMALL), deferred=True)
-    qtbot.addWidget(w)
-    w.show()
+    w = make_window(deferred=True)
     assert w.worker is None
     w.play()
     w.commands.step.emit()
@@ -246,4 +231,22 @@ def test_the_window_answers_while_torch_loads_and_keeps_what_was_changed(qtbot, 
     qtbot.waitUntil(lambda: w.worker.trainer.iteration > 5, timeout=20000)
     assert errors == []
     w.close()
-    assert not w.thread.thread.isRunning()
+    assert not w.worker_thread.thread.isRunning()
+
+
+def test_a_deferred_window_is_built_without_torch():
+    """The window shows before torch loads (seconds): building it, every part and menu, must not import it."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from ganlab.app.window import MainWindow\n"
+            "w = MainWindow(deferred=True)\n"
+            "print(w.worker is None, len(w.menuBar().actions()), 'torch' in sys.modules)\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "5", "False"]

@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from helpers import small_config
 
+from ganlab.app import perf
 from ganlab.app import worker as wk
-from ganlab.core.config import Config
-
-SMALL = {"theory.samples": 200, "theory.grid": 32, "train.batch_size": 32, "generator.width": 16,
-         "discriminator.width": 16}
 
 
 class Clock:
@@ -25,7 +23,7 @@ class Clock:
 def clocked(monkeypatch, qapp):
     clock = Clock()
     monkeypatch.setattr(wk.time, "perf_counter", clock)
-    w = wk.TrainingWorker(Config().with_values(SMALL))
+    w = wk.TrainingWorker(small_config())
     w.playing = True
     return w, clock
 
@@ -136,5 +134,5 @@ def test_the_helper_thread_runs_at_a_lower_priority(clocked):
     w._submit_theory(w.latest)
     got = w._theory_pool.submit(lambda: os_.getpriority(os_.PRIO_PROCESS, threading.get_native_id())).result(10)
     base = os_.getpriority(os_.PRIO_PROCESS, threading.get_native_id())   # the niceness it started with
-    assert got == min(19, base + wk.THEORY_NICE)                          # nicer than the rest, never less
+    assert got == min(19, base + perf.THEORY_NICE)                          # nicer than the rest, never less
     w.stop()
