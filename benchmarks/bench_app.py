@@ -49,7 +49,7 @@ def _steps_per_second(trainer, seconds: float) -> float:
 
 
 def _open_window(size, speed: int = 0):
-    """(app, window) as `ganlab` has them once the trainer is built, at an entry of window.SPEEDS."""
+    """(app, window) as `ganlab` has them once the trainer is built, at an entry of transport.SPEEDS."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
@@ -84,7 +84,7 @@ def app_rates(seconds: float, size=(1500, 950), speed: int = 0) -> tuple[float, 
     QTimer.singleShot(1000, w.play)   # the window settles
     QTimer.singleShot(2000, begin)    # a second of warm-up
     app.exec()
-    points = len(w._drawn.real) + len(w._drawn.fake) if w._drawn is not None else 0
+    points = len(w.drawn.real) + len(w.drawn.fake) if w.drawn is not None else 0
     w.close()
     return got["its"], got["fps"], points
 
@@ -157,7 +157,7 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=16, help="pairs for the paired ratio (0: skip it)")
     ap.add_argument("--out", default="benchmarks/results/app.txt")
     args = ap.parse_args()
-    from ganlab.app.window import SPEEDS
+    from ganlab.app.transport import SPEEDS
 
     fast = next(i for i, sp in enumerate(SPEEDS) if sp[0].startswith("Fast-forward"))
     head, live, fps, live_ff, fps_ff = [], [], [], [], []

@@ -22,7 +22,7 @@ t0 = time.perf_counter()
 while time.perf_counter() - t0 < 4 and (w.worker.trainer.iteration < 20 or w.frames_drawn < 5
                                         or w.drawn is None or w.drawn.theory is None):
     app.processEvents()
-qt_paint = _items.QtPaintedView.paintEvent is _items.QtWidgets.QGraphicsView.paintEvent
+qt_paint = _items.ScaledPlotWidget.paintEvent is _items.QtWidgets.QGraphicsView.paintEvent
 print(perf.PLAIN, _items.draw_fragments is not None, qt_paint, perf.THEORY_HELPER,
       os.environ.get("QT_NO_GUI_THREADPOOL"), w.worker.trainer.iteration >= 20, w.frames_drawn >= 5,
       w.drawn.theory is not None)

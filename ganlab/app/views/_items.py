@@ -269,23 +269,22 @@ class QtPaintedView:
     by _PrepareForPaint (measured with benchmarks/bench_app.py: training kept 41-49 % of its headless speed at
     32 frames/s, against 37-46 %), and `sigResized` (which the class defines) emitted after a resize."""
 
+    if perf.QT_PAINT_EVENT:
+        # Qt's own, set in the class body: shiboken then calls it from C++ with the GIL released. (A Python
+        # method defined here and swapped for Qt's afterwards cost training about 3 points of its headless
+        # speed in bench_app's paired measure, 82-83 % against 85-86 %.) Off, pyqtgraph's Python paintEvent.
+        paintEvent = QtWidgets.QGraphicsView.paintEvent
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if perf.QT_PAINT_EVENT:
             self._prepare_filter = _PrepareForPaint(self)
             self.viewport().installEventFilter(self._prepare_filter)
 
-    def paintEvent(self, ev):   # replaced by Qt's own below unless perf.QT_PAINT_EVENT is off
-        pg.GraphicsView.paintEvent(self, ev)
-
     def resizeEvent(self, ev):
         super().resizeEvent(ev)
         if not self.closed:
             self.sigResized.emit()
-
-
-if perf.QT_PAINT_EVENT:
-    QtPaintedView.paintEvent = QtWidgets.QGraphicsView.paintEvent  # Qt's own: painted with the GIL released
 
 
 class ScaledPlotWidget(QtPaintedView, pg.PlotWidget):
