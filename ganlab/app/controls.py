@@ -7,7 +7,7 @@ Controls only emit (key, value); the window turns them into commands.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +24,22 @@ from PySide6.QtWidgets import (
 
 from ..core.config import Config, field_info
 from .state import Layers
+
+
+class _InputFilter(QObject):
+    """Two rules for the panel's spin boxes and lists, found driving the app with a real mouse and keyboard:
+    the wheel changes a value only in the box that has the focus (over the others it scrolls the panel:
+    scrolling through it changed the batch size on the way), and Enter commits a typed value and gives the
+    keyboard back to the window, so that Space then plays or pauses instead of typing into the box."""
+
+    def eventFilter(self, obj, event) -> bool:
+        t = event.type()
+        if t == QEvent.Type.Wheel and not obj.hasFocus():
+            QCoreApplication.sendEvent(self.parent().verticalScrollBar(), event)   # the panel scrolls instead
+            return True
+        if t == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QTimer.singleShot(0, obj.clearFocus)   # after the box has taken the value
+        return False
 
 
 class ControlsPanel(QScrollArea):
@@ -49,6 +65,7 @@ class ControlsPanel(QScrollArea):
 
     def _build_body(self, layers: Layers, frozen: tuple[bool, bool]) -> None:
         self._widgets: dict[str, QWidget] = {}
+        self._input_filter = _InputFilter(self)
         body = QWidget()
         lay = QVBoxLayout(body)
         lay.setContentsMargins(6, 6, 6, 6)
@@ -170,7 +187,12 @@ class ControlsPanel(QScrollArea):
 
     def _add(self, form, key, w, label) -> None:
         self._tip(key, w)
-        form.addRow(label, w)
+        lab = QLabel(label)
+        lab.setToolTip(w.toolTip())   # the label explains as much as the box it names
+        lab.setBuddy(w)
+        w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)   # not WheelFocus: scrolling the panel must not focus it
+        w.installEventFilter(self._input_filter)
+        form.addRow(lab, w)
         self._widgets[key] = w
 
     # ---------------------------------------------------------------- state

@@ -152,6 +152,7 @@ class LessonController(QObject):
             QTimer.singleShot(100, lambda: self.apply(lesson) if self.current is lesson else None)
             return
         w.pause()
+        w.history.clear()   # a new setup: the edits before it are not undone into it
         w.apply_config(cfg)
         w.commands.set_target.emit(target)  # the config's target, even if the same preset was edited
         if lesson.prepare:

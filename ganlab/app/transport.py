@@ -49,7 +49,7 @@ class Transport(QObject):
         self.act_step = action(QStyle.SP_MediaSeekForward, ["S", "Right"], cmd.step)
         self.act_step_d = action(QStyle.SP_ArrowRight, ["D"], cmd.step_d)
         self.act_step_g = action(QStyle.SP_ArrowUp, ["G"], cmd.step_g)
-        self.act_reset = action(QStyle.SP_BrowserReload, ["R"], window.reset)
+        self.act_reset = action(QStyle.SP_BrowserReload, ["R"], window.ask_reset)
         tb.addSeparator()
         self.speed_label = QLabel()
         tb.addWidget(self.speed_label)
@@ -75,7 +75,8 @@ class Transport(QObject):
                                 self.tr("One iteration: k_D discriminator steps, then k_G generator steps")),
                 self.act_step_d: (self.tr("D step"), self.tr("One discriminator step alone")),
                 self.act_step_g: (self.tr("G step"), self.tr("One generator step alone")),
-                self.act_reset: (self.tr("Reset"), self.tr("New networks from the seed; clears the curves"))}
+                self.act_reset: (self.tr("Reset"), self.tr("New networks from the seed; clears the curves. After "
+                                                                  "1,000 iterations, press twice"))}
         for a, (text, tip) in tips.items():
             a.setText(text)
             a.setToolTip(f"{tip} ({', '.join(self._keys[a])})")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow
 
 from ..core.config import Config, ConfigError, architecture_key
@@ -30,6 +31,7 @@ from .settings import SettingsKeeper
 from .shortcuts import ShortcutOverlay
 from .state import AppState, Layers
 from .transport import CURVES_FPS, SPEEDS, Transport
+from .undo import History
 from .views.curves_view import CurvesView
 from .views.field_view import FieldView
 from .views.layout import ViewArea
@@ -39,6 +41,8 @@ from .views.theory_view import TheoryView
 # that a snapshot that comes early (the worker catching up its beat) is not replaced before it is drawn.
 FRAME_MS = 8
 DEFAULT_SIZE = (1500, 950)
+RESET_CONFIRM = 1000     # iterations from which Reset asks for a second press ...
+RESET_CONFIRM_S = 3.0    # ... within this many seconds
 
 
 class MainWindow(QMainWindow):
@@ -52,6 +56,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("ganlab")
         self.state = AppState((config or Config()).validate(), language=current_language())
         self.commands = Commands()
+        self.history = History(self)     # undo/redo of target edits and settings
         self.worker = None
         self.worker_thread = None
         self.playing = False
@@ -81,12 +86,14 @@ class MainWindow(QMainWindow):
         self.lesson_controller, self.lessons_error = LessonController.from_files(self)
         self.shortcut_overlay = ShortcutOverlay(self)
         self.menus = menus.MenuBar(self)
-        self.menu_file, self.menu_view, self.menu_train = self.menus.file, self.menus.view, self.menus.train
+        self.menu_file, self.menu_edit, self.menu_view = self.menus.file, self.menus.edit, self.menus.view
+        self.menu_train = self.menus.train
         self.menu_lessons, self.menu_help = self.menus.lessons, self.menus.help
         self.act_controls = self.menus.action(menus.view_menu.DockToggle)
         self.act_presenter = self.presenter.action
         self.retranslate()
-        self.resize(*DEFAULT_SIZE)
+        self.resize(self.default_size())
+        self._reset_armed_until = 0.0
 
         perf.collect_garbage_in_gui_thread()
         self._timer = QTimer(self)
@@ -134,6 +141,18 @@ class MainWindow(QMainWindow):
         self.view_area = ViewArea(self.field, self.theory, self.curves, self.banner)
         self.setCentralWidget(self.view_area)
 
+    def default_size(self) -> QSize:
+        """DEFAULT_SIZE where it fits, else what the screen has room for (a 1366x768 laptop, a 1280x720
+        projector): the views, the docks and the status bar all on screen. The size people choose is saved on
+        close and restored at the next start (settings.py)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        w, h = DEFAULT_SIZE
+        if screen is None:
+            return QSize(w, h)
+        room = screen.availableGeometry()
+        frame = 40   # the title bar and borders the window manager adds around the window
+        return QSize(min(w, room.width() - 16), min(h, room.height() - frame))
+
     def views(self) -> tuple:
         """The SnapshotViews (views/protocol.py), in drawing order."""
         return (self.field, self.theory, self.curves)
@@ -152,6 +171,11 @@ class MainWindow(QMainWindow):
         f.sigModeAdded.connect(cmd.add_mode)
         f.sigModeRemoved.connect(cmd.remove_mode)
         f.sigModeStdChanged.connect(cmd.set_mode_std)
+        h = self.history
+        f.sigModeMoved.connect(h.mode_moved)
+        f.sigModeAdded.connect(h.mode_added)
+        f.sigModeRemoved.connect(h.mode_removed)
+        f.sigModeStdChanged.connect(h.mode_std_changed)
         self.banner.reset_btn.clicked.connect(self.reset)
         self.banner.lower_btn.clicked.connect(self.lower_rates_and_reset)
         c.sigChanged.connect(self.change)
@@ -182,6 +206,20 @@ class MainWindow(QMainWindow):
         self.commands.pause.emit()
 
     @Slot()
+    def ask_reset(self) -> None:
+        """Reset from the toolbar or R: a long run is not wiped by one stray key. Past RESET_CONFIRM
+        iterations the first press says what would be lost and a second within RESET_CONFIRM_S resets."""
+        it = self.drawn.iteration if self.drawn is not None else 0
+        now = time.monotonic()
+        if it < RESET_CONFIRM or now < self._reset_armed_until:
+            self._reset_armed_until = 0.0
+            self.reset()
+            return
+        self._reset_armed_until = now + RESET_CONFIRM_S
+        self.statusBar().showMessage(self.tr("Press Reset (R) again to discard {0:,} iterations and start from new "
+                                             "networks").format(it), int(RESET_CONFIRM_S * 1000))
+
+    @Slot()
     def reset(self) -> None:
         self.banner.hide()
         self.curves.clear()
@@ -206,6 +244,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(e), 8000)
             self.state.show(self.config)  # show the value that still holds
             return
+        if new != self.config:
+            self.history.config_change(self.config, new, key)
         self.apply_config(new)
 
     def apply_config(self, new: Config) -> None:
@@ -229,6 +269,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Could not load points: ") + str(e), 10000)
             self.state.show(self.config)
             return
+        self.history.config_change(self.config, new, "target.points_file")
         self.apply_config(new)
 
     @Slot(bool, bool)
@@ -268,6 +309,7 @@ class MainWindow(QMainWindow):
     def _on_playing(self, playing: bool) -> None:
         self.playing = playing
         self.transport.show_playing(playing)
+        self._update_status()
 
     @Slot(object, object)
     def _on_config_rejected(self, refused: Config, in_force: Config) -> None:
@@ -285,6 +327,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_session_loaded(self, data) -> None:
         self.banner.hide()
+        self.history.clear()   # another run: its edits are not this one's
         self.state.loaded(data.config)
         self.set_freeze(data.freeze_g, data.freeze_d)
         self.curves.clear()  # the history was replaced: draw it from scratch
@@ -317,10 +360,13 @@ class MainWindow(QMainWindow):
         if snap is None:
             return
         frozen = [n for n, f in (("G", snap.freeze_g), ("D", snap.freeze_d)) if f]
-        self.status_label.setText(
-            self.tr("iteration {0:,}   {1:,.0f} it/s   {2:.0f} fps   device {3}   seed {4}").format(
+        if self.playing:
+            text = self.tr("iteration {0:,}   {1:,.0f} it/s   {2:.0f} fps   device {3}   seed {4}").format(
                 snap.iteration, self.worker.its_per_sec, self.fps, snap.device, snap.seed)
-            + ("   " + self.tr("frozen: {0}").format(", ".join(frozen)) if frozen else ""))
+        else:   # no stale it/s: say that it is paused
+            text = self.tr("PAUSED at iteration {0:,}   device {1}   seed {2}").format(
+                snap.iteration, snap.device, snap.seed)
+        self.status_label.setText(text + ("   " + self.tr("frozen: {0}").format(", ".join(frozen)) if frozen else ""))
 
     # ------------------------------------------------------------ language
     def retranslate(self) -> None:

@@ -111,7 +111,7 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
     <message>
         <source>Random seed used at the next reset: the same seed and settings give the same run.</source>
-        <translation>Зерно генератора случайных чисел для следующего сброса: одно и то же зерно и настройки дают один и тот же запуск.</translation>
+        <translation>Сид (seed) генератора случайных чисел для следующего сброса: один и тот же сид и те же настройки дают один и тот же запуск.</translation>
     </message>
     <message>
         <source>Where training runs: auto uses a CUDA GPU when there is one and the networks and batch are large enough to gain from it; small ones train faster on the CPU (reset).</source>
@@ -238,7 +238,7 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
     <message>
         <source>Seed</source>
-        <translation>Зерно (seed)</translation>
+        <translation>Сид (seed)</translation>
     </message>
     <message>
         <source>Device</source>
@@ -661,6 +661,33 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
 </context>
 <context>
+    <name>History</name>
+    <message>
+        <source>Change {0}</source>
+        <translation>Изменение {0}</translation>
+    </message>
+    <message>
+        <source>Move mode {0}</source>
+        <translation>Перемещение моды {0}</translation>
+    </message>
+    <message>
+        <source>Add a mode</source>
+        <translation>Добавление моды</translation>
+    </message>
+    <message>
+        <source>Remove mode {0}</source>
+        <translation>Удаление моды {0}</translation>
+    </message>
+    <message>
+        <source>Resize mode {0}</source>
+        <translation>Изменение ширины моды {0}</translation>
+    </message>
+    <message>
+        <source>Restore the preset&apos;s target</source>
+        <translation>Возврат к целевому распределению пресета</translation>
+    </message>
+</context>
+<context>
     <name>Language</name>
     <message>
         <source>&amp;Language / Язык</source>
@@ -691,7 +718,7 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
     <message>
         <source>Lesson {0}: {1} (seed {2}). Press Start.</source>
-        <translation>Урок {0}: {1} (зерно {2}). Нажмите «Начать».</translation>
+        <translation>Урок {0}: {1} (сид {2}). Нажмите «Начать».</translation>
     </message>
     <message>
         <source>Lessons could not be loaded: </source>
@@ -714,7 +741,7 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
     <message>
         <source>Set the lesson up again: its settings, its seed, new networks</source>
-        <translation>Заново подготовить урок: его настройки, его зерно, новые сети</translation>
+        <translation>Заново подготовить урок: его настройки, его сид, новые сети</translation>
     </message>
     <message>
         <source>Choose a lesson from the **Lessons** menu.</source>
@@ -722,7 +749,7 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
     <message>
         <source>seed {0}</source>
-        <translation>зерно {0}</translation>
+        <translation>сид {0}</translation>
     </message>
 </context>
 <context>
@@ -761,6 +788,10 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>Loading PyTorch…</source>
         <translation>Загрузка PyTorch…</translation>
+    </message>
+    <message>
+        <source>Press Reset (R) again to discard {0:,} iterations and start from new networks</source>
+        <translation>Нажмите «Сброс» (R) ещё раз, чтобы отбросить {0:,} итераций и начать с новых сетей</translation>
     </message>
     <message>
         <source>Controls</source>
@@ -812,11 +843,27 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
     <message>
         <source>iteration {0:,}   {1:,.0f} it/s   {2:.0f} fps   device {3}   seed {4}</source>
-        <translation>итерация {0:,}   {1:,.0f} итер./с   {2:.0f} кадр./с   устройство {3}   зерно {4}</translation>
+        <translation>итерация {0:,}   {1:,.0f} итер./с   {2:.0f} кадр./с   устройство {3}   сид {4}</translation>
+    </message>
+    <message>
+        <source>PAUSED at iteration {0:,}   device {1}   seed {2}</source>
+        <translation>ПАУЗА на итерации {0:,}   устройство {1}   сид {2}</translation>
     </message>
     <message>
         <source>frozen: {0}</source>
         <translation>заморожены: {0}</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Правка</translation>
+    </message>
+    <message>
+        <source>Restore the preset&apos;s &amp;target</source>
+        <translation>Вернуть &amp;целевое распределение пресета</translation>
+    </message>
+    <message>
+        <source>Put the preset&apos;s modes back: moved, added and removed modes are undone (Ctrl+Z takes this back too)</source>
+        <translation>Вернуть моды пресета: перемещённые, добавленные и удалённые моды возвращаются как были (Ctrl+Z отменяет и это)</translation>
     </message>
 </context>
 <context>
@@ -1209,7 +1256,7 @@ hinge: кусочно-линейная функция потерь с зазор
     <name>TrainingWorker</name>
     <message>
         <source>Reset: new networks from seed {0}</source>
-        <translation>Сброс: новые сети из зерна {0}</translation>
+        <translation>Сброс: новые сети из сида {0}</translation>
     </message>
     <message>
         <source>Could not apply settings: {0}</source>
@@ -1271,8 +1318,8 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>Сброс</translation>
     </message>
     <message>
-        <source>New networks from the seed; clears the curves</source>
-        <translation>Новые сети из зерна; графики очищаются</translation>
+        <source>New networks from the seed; clears the curves. After 1,000 iterations, press twice</source>
+        <translation>Новые сети из сида; графики очищаются. После 1000 итераций нажмите дважды</translation>
     </message>
     <message>
         <source> Speed </source>

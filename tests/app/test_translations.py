@@ -207,12 +207,12 @@ def test_status_texts_from_the_training_thread_are_russian(qapp, qtbot, clean_la
     w = make_window()
     qtbot.waitUntil(lambda: w.frames_drawn > 0 and w.drawn is not None, timeout=15000)
     w._update_status()
-    assert w.status_label.text().startswith("итерация 0") and "зерно 0" in w.status_label.text()
+    assert w.status_label.text().startswith("ПАУЗА на итерации 0") and "сид 0" in w.status_label.text()
     w.reset()   # the worker answers with a translated message from its own thread
-    qtbot.waitUntil(lambda: w.statusBar().currentMessage().startswith("Сброс: новые сети из зерна"), timeout=5000)
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage().startswith("Сброс: новые сети из сида"), timeout=5000)
     w.language_menu.set_language("en")
     w._update_status()
-    assert w.status_label.text().startswith("iteration 0")
+    assert w.status_label.text().startswith("PAUSED at iteration 0")
 
 
 def test_main_installs_the_translator_from_the_environment(clean_language, monkeypatch):
