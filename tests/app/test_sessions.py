@@ -29,6 +29,10 @@ def wait_iteration(qtbot, w, n):
 
 
 def steps(qtbot, w, n):
+    # After a pause the newest snapshot may still be a chunk behind the trainer: wait for the one of the state
+    # it stopped in, else the count below starts from a stale iteration.
+    qtbot.waitUntil(lambda: not w.worker.playing and w.worker.latest.iteration == w.worker.trainer.iteration,
+                    timeout=10000)
     start = w.worker.latest.iteration
     for _ in range(n):
         w.commands.step.emit()
