@@ -26,6 +26,7 @@ from .language import LanguageMenu, current_language, install_translator
 from .lessons import LessonController
 from .presenter import Presenter
 from .recording import Recorder
+from .scrubber import Scrubber
 from .sessions import SessionController
 from .settings import SettingsKeeper
 from .shortcuts import ShortcutOverlay
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.exporter = Exporter(self)
         self.recorder = Recorder(self)
         self.presenter = Presenter(self)
+        self.scrubber = Scrubber(self)                 # rewind: the run's kept frames
         self.language_menu = LanguageMenu(self)
         self.lesson_controller, self.lessons_error = LessonController.from_files(self)
         self.shortcut_overlay = ShortcutOverlay(self)
@@ -328,6 +330,7 @@ class MainWindow(QMainWindow):
     def _on_session_loaded(self, data) -> None:
         self.banner.hide()
         self.history.clear()   # another run: its edits are not this one's
+        self.scrubber.clear()   # and its past is not this one's
         self.state.loaded(data.config)
         self.set_freeze(data.freeze_g, data.freeze_d)
         self.curves.clear()  # the history was replaced: draw it from scratch
@@ -343,10 +346,12 @@ class MainWindow(QMainWindow):
         now = time.perf_counter()
         if snap is not None and snap is not self.drawn:
             self.drawn = snap
-            self.field.update_snapshot(snap)
-            if snap.d_logits is not self._theory_src:  # D, D* and the caption change only on full frames
-                self._theory_src = snap.d_logits
-                self.theory.update_snapshot(snap)
+            self.scrubber.offer(snap)
+            if self.scrubber.showing is None:   # else rewound: field and theory show a kept frame
+                self.field.update_snapshot(snap)
+                if snap.d_logits is not self._theory_src:  # D, D* and the caption change only on full frames
+                    self._theory_src = snap.d_logits
+                    self.theory.update_snapshot(snap)
             self.curves.update_snapshot(snap)
             self._frames += 1
             self.frames_drawn += 1
@@ -371,8 +376,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ language
     def retranslate(self) -> None:
         self.controls_dock.setWindowTitle(self.tr("Controls"))
-        for part in (self.transport, self.menus, self.sessions, self.exporter, self.recorder, self.presenter,
-                     self.language_menu, self.lesson_controller, self.shortcut_overlay):
+        for part in (self.transport, self.scrubber, self.menus, self.sessions, self.exporter, self.recorder,
+                     self.presenter, self.language_menu, self.lesson_controller, self.shortcut_overlay):
             if part is not None:
                 part.retranslate()
         self._update_status()
