@@ -42,6 +42,9 @@ class _InputFilter(QObject):
         return False
 
 
+MIN_WIDTH = 270   # px: the panel's width in English at scale 1
+
+
 class ControlsPanel(QScrollArea):
     """Shows the state it is given (set_config, show_freeze, show_layers: no signals) and emits what people
     change. On a language change it builds its body again in the new language, showing the same values."""
@@ -54,7 +57,8 @@ class ControlsPanel(QScrollArea):
     def __init__(self, config: Config, parent=None):
         super().__init__(parent)
         self.setWidgetResizable(True)
-        self.setMinimumWidth(270)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # the panel widens instead
+        self.setMinimumWidth(MIN_WIDTH)
         self._config = config
         self._build_body(Layers(), (False, False))
 
@@ -133,6 +137,9 @@ class ControlsPanel(QScrollArea):
             self._layer_boxes[name] = box
         lay.addStretch(1)
         self.setWidget(body)
+        # As wide as its widest row in this language (Russian labels are longer), never a sideways scroll.
+        need = body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        self.setMinimumWidth(max(MIN_WIDTH, need))
         self.set_config(self._config)
         self.show_freeze(*frozen)
 

@@ -148,3 +148,13 @@ def test_the_status_bar_says_paused_without_a_stale_speed(qtbot, make_window):
     qtbot.waitUntil(lambda: not w.playing, timeout=5000)
     text = w.status_label.text()
     assert text.startswith("PAUSED at iteration") and "it/s" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_controls_panel_never_scrolls_sideways(qtbot, make_window, lang):
+    w = make_window(deferred=True, size=(1366, 768))
+    w.set_language(lang)
+    qtbot.waitUntil(lambda: w.controls.widget().minimumSizeHint().width() <= w.controls.viewport().width(),
+                    timeout=3000)
+    assert w.controls.horizontalScrollBar().maximum() == 0
+    w.set_language("en")
