@@ -34,7 +34,7 @@ class ScrubBar(QWidget):
         self.slider.setRange(0, 0)
         self.slider.setPageStep(1)
         self.where = QLabel()
-        self.where.setMinimumWidth(self.where.fontMetrics().horizontalAdvance("iteration 000,000,000 (live)"))
+        self.where.setMinimumWidth(self.where.fontMetrics().horizontalAdvance("iteration 000,000,000 (rewound)"))
         self.live = QPushButton()
         self.live.setShortcut(QKeySequence("End"))
         lay.addWidget(self.title)
@@ -147,8 +147,12 @@ class Scrubber(QObject):
             line.show()
 
     def _show_where(self, iteration: int, live: bool) -> None:
-        self.bar.where.setText((self.tr("iteration {0:,} (live)") if live
-                                else self.tr("iteration {0:,} (rewound)")).format(iteration))
+        """Live, how many moments can be gone back to (the status bar has the live iteration); rewound, which."""
+        if live:
+            text = self.tr("live: {0} moments kept").format(len(self.timeline))
+        else:
+            text = self.tr("iteration {0:,} (rewound)").format(iteration)
+        self.bar.where.setText(text)
         self.bar.live.setEnabled(not live)
 
     def retranslate(self) -> None:

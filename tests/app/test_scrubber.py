@@ -19,7 +19,7 @@ def test_the_slider_shows_a_kept_frame_and_live_returns(qtbot, make_window):
     _train_to(qtbot, w, 300)
     tl, bar = w.scrubber.timeline, w.scrubber.bar
     assert bar.slider.maximum() == len(tl) - 1 and bar.slider.value() == bar.slider.maximum()
-    assert not bar.live.isEnabled() and "live" in bar.where.text()
+    assert not bar.live.isEnabled() and f"{len(tl)} moments" in bar.where.text()
     first = tl.frames[0]
     bar.slider.setValue(0)
     assert w.scrubber.showing is first
