@@ -7,6 +7,11 @@ a file name first. Writes are atomic (temporary file, then rename): a failed wri
 permission, full disk) leaves no half file and says why in the status bar; the app keeps running and
 nothing modal appears except the file dialog itself.
 
+Pictures are for slides: PNG defaults to 2x (the last scale chosen is remembered), and PNG and SVG carry a
+small caption in a bottom corner (preset, loss, iteration, JSD: `stamp_for`) so a picture says which
+moment of which run it shows; "Caption on pictures and recordings" turns it off, for recordings too.
+File names and the dialogs' folder come from file_names.py, shared with the recorder.
+
 Export only reads: the views as they are drawn and the worker's latest Snapshot (plain numpy copies),
 never the trainer.
 """
@@ -15,17 +20,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from ..core.history import curves_csv
-from . import render
+from . import file_names, render
+from .file_names import settings_for
+
+__all__ = ["DEFAULT_SCALE", "Exporter", "export_csv", "export_png", "export_svg", "latest_snapshot",
+           "settings_for", "shown_snapshot", "stamp_for", "stamp_on", "suggested_name"]
 
 MESSAGE_MS = 10_000
 KEY_SCALE = "export/png_scale"
-KEY_DIR = "export/last_dir"
+KEY_STAMP = "export/stamp"
+KEY_DIR = file_names.KEY_FOLDER  # one folder for exports and recordings
 SCALES = (1, 2, 3)             # the PNG scales offered
+DEFAULT_SCALE = 2              # slides: a 1x picture blurs on a projector
 
 
 def _labels() -> dict[str, str]:
@@ -43,6 +54,30 @@ def latest_snapshot(window):
     return snap if snap is not None else window.drawn
 
 
+def shown_snapshot(window, what: str = "window"):
+    """The Snapshot the view `what` shows: the rewound frame while the field and theory show one, else the
+    last one drawn, else the worker's latest. Names and captions say the moment that is in the picture."""
+    scrubber = getattr(window, "scrubber", None)
+    showing = getattr(scrubber, "showing", None)
+    if showing is not None and what in ("field", "theory", "window"):
+        return showing
+    drawn = getattr(window, "drawn", None)
+    return drawn if drawn is not None else latest_snapshot(window)
+
+
+def stamp_on(window) -> bool:
+    """Whether pictures and recordings get the caption (the Exporter's check box; on when there is none)."""
+    exporter = getattr(window, "exporter", None)
+    return bool(getattr(exporter, "stamp", True))
+
+
+def stamp_for(window, what: str, stamp: bool | None = None) -> str | None:
+    """The caption for a picture of view `what`, or None when it is off (`stamp` None: the window's choice)."""
+    if not (stamp_on(window) if stamp is None else stamp):
+        return None
+    return render.stamp_text(shown_snapshot(window, what), window.config.target.preset) or None
+
+
 def view_widget(window, what: str) -> QWidget:
     if what == "window":
         return window
@@ -52,22 +87,12 @@ def view_widget(window, what: str) -> QWidget:
 
 
 def suggested_name(window, what: str, ext: str) -> str:
-    """e.g. ganlab_ring8_nonsaturating_it01234_field.png: preset, loss and iteration of the latest snapshot."""
+    """e.g. ganlab_ring8_nonsaturating_it01234_field.png (file_names.file_name) for the moment on screen."""
     cfg = window.config
-    snap = latest_snapshot(window)
+    snap = shown_snapshot(window, what)
     loss = getattr(snap, "loss", None) or cfg.train.loss
     iteration = getattr(snap, "iteration", 0) if snap is not None else 0
-    return render.default_name(cfg.target.preset, loss, iteration, what, ext)
-
-
-def settings_for(window) -> QSettings | None:
-    """The window's QSettings when it has one, the application's when it is named (the real app), else None."""
-    s = getattr(window, "settings", None)
-    if isinstance(s, QSettings):
-        return s
-    if QCoreApplication.organizationName() and QCoreApplication.applicationName():
-        return QSettings()
-    return None
+    return file_names.file_name(cfg.target.preset, loss, iteration, what, ext)
 
 
 def _say(window, text: str) -> None:
@@ -88,14 +113,15 @@ def _prepare(widget: QWidget) -> None:
 
 
 # ================================================================ exports (no dialogs)
-def export_png(window, what: str, path: str | Path, scale: float = 1) -> bool:
-    """Write view `what` ('field', 'theory', 'curves' or 'window') as a PNG `scale` times its size."""
+def export_png(window, what: str, path: str | Path, scale: float = DEFAULT_SCALE, stamp: bool | None = None) -> bool:
+    """Write view `what` ('field', 'theory', 'curves' or 'window') as a PNG `scale` times its size, with the
+    caption unless `stamp` is False (None: as the Export menu says)."""
     path = Path(path)
     try:
         widget = view_widget(window, what)
         if what == "curves":
             _prepare(widget)
-        img = render.render_image(widget, scale)
+        img = render.render_image(widget, scale, stamp=stamp_for(window, what, stamp))
         render.write_file(path, render.image_png_bytes(img))
     except (OSError, ValueError) as e:
         return _fail(window, path, e)
@@ -104,16 +130,16 @@ def export_png(window, what: str, path: str | Path, scale: float = 1) -> bool:
     return True
 
 
-def export_svg(window, what: str, path: str | Path) -> bool:
-    """Write view `what` as SVG (vector text, lines and points; heatmaps embedded as images)."""
+def export_svg(window, what: str, path: str | Path, stamp: bool | None = None) -> bool:
+    """Write view `what` as SVG (vector text, lines and points; heatmaps embedded as images), captioned as PNG."""
     path = Path(path)
     try:
         widget = view_widget(window, what)
         if what == "curves":
             _prepare(widget)
-        snap = latest_snapshot(window)
+        snap = shown_snapshot(window, what)
         desc = "" if snap is None else f"iteration {snap.iteration}, loss {snap.loss}, seed {snap.seed}"
-        render.write_file(path, render.svg_bytes(widget, "ganlab " + what, desc))
+        render.write_file(path, render.svg_bytes(widget, "ganlab " + what, desc, stamp_for(window, what, stamp)))
     except (OSError, ValueError) as e:
         return _fail(window, path, e)
     _say(window, QCoreApplication.translate("Export", "Exported the {0} to {1}")
@@ -142,22 +168,32 @@ def export_csv(window, path: str | Path) -> bool:
 KEYS = {"png:window": "Ctrl+E", "svg:window": "Ctrl+Shift+E", "png:field": "Ctrl+Alt+E", "csv:curves": "Ctrl+Shift+C"}
 
 
+def _stored_bool(value, default: bool) -> bool:
+    """A bool from QSettings (an INI file gives back 'true'/'false' strings)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+        return value.lower() in ("true", "1")
+    return default
+
+
 class Exporter(QObject):
-    """The Export submenu (`menu`, which the window puts in File); remembers the PNG scale and the last folder."""
+    """The Export submenu (`menu`, which the window puts in File); remembers the PNG scale and the caption
+    switch (the folder is file_names', shared with the recorder)."""
 
     def __init__(self, window):
         super().__init__(window)
         self.window = window
-        self._scale = 1
-        self._dir = ""
+        self._scale = DEFAULT_SCALE
+        self.stamp = True
         s = settings_for(window)
         if s is not None:
             try:
-                v = int(s.value(KEY_SCALE, 1))
-                self._scale = v if v in SCALES else 1
+                v = int(s.value(KEY_SCALE, DEFAULT_SCALE))
+                self._scale = v if v in SCALES else DEFAULT_SCALE
             except (TypeError, ValueError):
-                self._scale = 1
-            self._dir = str(s.value(KEY_DIR, "") or "")
+                self._scale = DEFAULT_SCALE
+            self.stamp = _stored_bool(s.value(KEY_STAMP, True), True)
         self._build_menu()
         self.retranslate()
 
@@ -183,6 +219,11 @@ class Exporter(QObject):
             self.scale_group.addAction(a)
             self.scale_menu.addAction(a)
             self.scale_actions[s_] = a
+        self.stamp_action = QAction(self)
+        self.stamp_action.setCheckable(True)
+        self.stamp_action.setChecked(self.stamp)
+        self.stamp_action.toggled.connect(self.set_stamp)
+        self.menu.addAction(self.stamp_action)
 
     def _add(self, kind: str, what: str) -> QAction:
         a = QAction(self.window)
@@ -217,6 +258,10 @@ class Exporter(QObject):
         for s_, a in self.scale_actions.items():
             a.setText(self.tr("{0}x").format(s_))
             a.setToolTip(self.tr("PNG exports at {0} times the size on screen").format(s_))
+        self.stamp_action.setText(self.tr("Ca&ption on pictures and recordings"))
+        tip = self.tr("Write the preset, loss, iteration and JSD small in a bottom corner of PNG, SVG, GIF and MP4")
+        self.stamp_action.setToolTip(tip)
+        self.stamp_action.setStatusTip(tip)
 
     # ------------------------------------------------------------ settings
     @property
@@ -233,11 +278,15 @@ class Exporter(QObject):
         if s is not None:
             s.setValue(KEY_SCALE, scale)
 
-    def _remember_dir(self, path: Path) -> None:
-        self._dir = str(path.parent)
+    @Slot(bool)
+    def set_stamp(self, on: bool) -> None:
+        """Caption on (the default) or off, for exports and recordings alike; kept in the settings."""
+        self.stamp = bool(on)
+        if self.stamp_action.isChecked() != self.stamp:
+            self.stamp_action.setChecked(self.stamp)
         s = settings_for(self.window)
         if s is not None:
-            s.setValue(KEY_DIR, self._dir)
+            s.setValue(KEY_STAMP, self.stamp)
 
     # ------------------------------------------------------------ actions
     @Slot()
@@ -246,7 +295,7 @@ class Exporter(QObject):
         name = suggested_name(self.window, "curves" if kind == "csv" else what, ext)
         filters = {"png": self.tr("PNG image (*.png)"), "svg": self.tr("SVG vector image (*.svg)"),
                    "csv": self.tr("CSV table (*.csv)")}
-        start = str(Path(self._dir) / name) if self._dir else name
+        start = file_names.start_path(self.window, name)
         path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export"), start, filters[kind])
         if not path:
             return False
@@ -264,5 +313,5 @@ class Exporter(QObject):
         else:
             ok = export_csv(self.window, path)
         if ok:
-            self._remember_dir(path)
+            file_names.remember_folder(self.window, path)
         return ok

@@ -4,7 +4,9 @@
 offscreen QApplication, shows the snapshot and writes field/theory/curves as PNG (at `scale`) and SVG.
 `FrameRecorder(path)` draws each snapshot it is given into an offscreen FieldView and streams the frame
 into a GIF or MP4 (video.VideoWriter), so lecture material comes from a script with the same pictures
-as the app. Imported lazily by the CLI: `ganlab run --no-figures` never loads Qt.
+as the app, captioned the same way (preset, loss, iteration, JSD in a bottom corner; `stamp=False` leaves it
+out). The figures keep their fixed names (field.png, ...): scripts read them. Imported lazily by the CLI:
+`ganlab run --no-figures` never loads Qt.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .offscreen import FIGURE_SIZES, dispose, ensure_app, offscreen_views, show_offscreen, update_views
-from .render import error_text, image_png_bytes, qimage_to_rgb, render_image, svg_bytes, write_file
+from .render import error_text, image_png_bytes, qimage_to_rgb, render_image, stamp_text, svg_bytes, write_file
 from .video import VideoError, VideoWriter
 
 __all__ = ["FIGURES", "FrameRecorder", "VideoError", "ensure_app", "release", "write_figures",
@@ -28,27 +30,33 @@ _TITLES = {"field": "ganlab field view: D(x) with real and generated samples",
            "curves": "ganlab training curves"}
 
 
-def write_figures(out_dir: str | Path, snapshot, scale: float = PNG_SCALE, sizes: dict | None = None) -> list[Path]:
-    """Write field/theory/curves .png and .svg into out_dir (atomically); returns the six paths."""
+def write_figures(out_dir: str | Path, snapshot, scale: float = PNG_SCALE, sizes: dict | None = None,
+                  preset: str | None = None, stamp: bool = True) -> list[Path]:
+    """Write field/theory/curves .png and .svg into out_dir (atomically), captioned unless `stamp` is False;
+    returns the six paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     views = offscreen_views(snapshot, sizes)
     written = []
     try:
         desc = f"iteration {snapshot.iteration}, loss {snapshot.loss}, seed {getattr(snapshot, 'seed', 0)}"
+        caption = stamp_text(snapshot, preset) if stamp else None
         for name in FIGURES:
             v = views[name]
-            written.append(write_file(out / f"{name}.png", image_png_bytes(render_image(v, scale))))
-            written.append(write_file(out / f"{name}.svg", svg_bytes(v, _TITLES[name], desc)))
+            written.append(write_file(out / f"{name}.png", image_png_bytes(render_image(v, scale, stamp=caption))))
+            written.append(write_file(out / f"{name}.svg", svg_bytes(v, _TITLES[name], desc, caption)))
     finally:
         dispose(views.values())
     return written
 
 
-def write_figures_or_warn(out_dir: str | Path, snapshot, scale: float = PNG_SCALE) -> list[Path]:
+def write_figures_or_warn(out_dir: str | Path, snapshot, scale: float = PNG_SCALE,
+                          preset: str | None = None) -> list[Path]:
     """write_figures, but a failure is one warning line on stderr (the run's other files are written)."""
+    if preset is None:
+        preset = _preset_of_run(out_dir)
     try:
-        return write_figures(out_dir, snapshot, scale)
+        return write_figures(out_dir, snapshot, scale, preset=preset)
     except OSError as e:
         print(f"ganlab run: warning: figures not written to {out_dir}: {error_text(e)}", file=sys.stderr)
     except Exception as e:
@@ -56,14 +64,27 @@ def write_figures_or_warn(out_dir: str | Path, snapshot, scale: float = PNG_SCAL
     return []
 
 
+def _preset_of_run(out_dir: str | Path) -> str | None:
+    """The preset named in the run's config.toml (headless.run writes it first), for the caption."""
+    import tomllib
+
+    try:
+        with open(Path(out_dir) / "config.toml", "rb") as f:
+            preset = tomllib.load(f).get("target", {}).get("preset")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return preset if isinstance(preset, str) else None
+
+
 class FrameRecorder:
-    """Each snapshot drawn into an offscreen FieldView and appended to a GIF or MP4 at `path`.
+    """Each snapshot drawn into an offscreen FieldView, captioned, and appended to a GIF or MP4 at `path`.
 
     The file appears (atomically) on `close()`; `abort()` leaves nothing. A bad path or a missing MP4
     backend raises VideoError at construction, before any training.
     """
 
-    def __init__(self, path: str | Path, fps: float = RECORD_FPS, size: tuple[int, int] | None = None):
+    def __init__(self, path: str | Path, fps: float = RECORD_FPS, size: tuple[int, int] | None = None,
+                 stamp: bool = True, preset: str | None = None):
         from .views import FieldView
 
         self.path = Path(path)
@@ -75,6 +96,7 @@ class FrameRecorder:
         ensure_app()
         self.view = show_offscreen(FieldView(), size or FIGURE_SIZES["field"])
         self.failed: str | None = None
+        self.stamp, self.preset = stamp, preset
 
     @property
     def frames(self) -> int:
@@ -82,12 +104,15 @@ class FrameRecorder:
 
     def add(self, snapshot) -> None:
         update_views({"field": self.view}, snapshot)
-        self.writer.add(qimage_to_rgb(render_image(self.view, 1.0)))
+        caption = stamp_text(snapshot, self.preset) if self.stamp else None
+        self.writer.add(qimage_to_rgb(render_image(self.view, 1.0, stamp=caption)))
 
     def on_frame(self, trainer, observer, snapshot) -> None:
         """headless.run's on_frame hook: a failing recording stops (once, with a warning), training goes on."""
         if self.failed is not None or self.writer.full:
             return
+        if self.preset is None:
+            self.preset = getattr(getattr(getattr(trainer, "config", None), "target", None), "preset", None)
         try:
             self.add(snapshot)
         except VideoError as e:

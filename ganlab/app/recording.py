@@ -23,14 +23,14 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel
 
-from . import export, video
+from . import export, file_names, video
 
 RECORD_FPS = 10.0
 WINDOW_FPS = 5.0      # the whole window costs ~7x the field per frame (grab and encode): fewer frames
 GIF_MAX_SIDE = 960    # GIF encoding (colour quantization) grows with the pixels: whole-window GIFs shrink
 MESSAGE_MS = 10_000
 RECORD_KEY = "Ctrl+Shift+R"
-KEY_DIR = "recording/last_dir"
+KEY_DIR = file_names.KEY_FOLDER  # the export folder: one for both
 SOURCES = ("field", "window")
 
 
@@ -46,10 +46,6 @@ class Recorder(QObject):
         self.path: Path | None = None
         self.last_path: Path | None = None
         self._t0 = 0.0
-        self._dir = ""
-        s = export.settings_for(window)
-        if s is not None:
-            self._dir = str(s.value(KEY_DIR, "") or "")
 
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.capture)
@@ -124,6 +120,7 @@ class Recorder(QObject):
             self._say(self.tr("Cannot record: {0}").format(e))
             return False
         self.source, self.path = source, path
+        file_names.remember_folder(self.window, path)
         self.max_side = GIF_MAX_SIDE if self.writer.format == "gif" else video.VIDEO_MAX_SIDE
         self.timer.setInterval(max(10, int(round(1000.0 / fps))))
         self._t0 = time.perf_counter()
@@ -151,7 +148,6 @@ class Recorder(QObject):
             self._say(self.tr("Recording not saved: {0}").format(e))
             return None
         self.last_path = path
-        self._remember_dir(path)
         extra = (self.tr(" ({0} frames skipped: the encoder was busy)").format(writer.dropped)
                  if writer.dropped else "")
         self._say(self.tr("Recorded {0} frames to {1}").format(writer.written, path) + extra)
@@ -170,7 +166,7 @@ class Recorder(QObject):
 
     @Slot()
     def capture(self) -> None:
-        """One frame from the GUI timer: grab the widget, queue its pixels for the encoder thread."""
+        """One frame from the GUI timer: grab the widget, caption it, queue its pixels for the encoder thread."""
         w = self.writer
         if w is None:
             return
@@ -178,7 +174,7 @@ class Recorder(QObject):
             self.abort(w.error_message())
             return
         try:
-            w.add(video.grab_rgb(self.widget(), self.max_side))
+            w.add(video.grab_rgb(self.widget(), self.max_side, export.stamp_for(self.window, self.source)))
         except video.VideoError as e:
             self.abort(str(e))
             return
@@ -195,7 +191,7 @@ class Recorder(QObject):
         if self.recording:
             return self.stop() is not None
         name = export.suggested_name(self.window, source, "gif")
-        start = str(Path(self._dir) / name) if self._dir else name
+        start = file_names.start_path(self.window, name)
         gif, mp4 = self.tr("Animated GIF (*.gif)"), self.tr("MP4 video (*.mp4)")
         path, chosen = QFileDialog.getSaveFileName(self.window, self.tr("Record to"), start, f"{gif};;{mp4}")
         if not path:
@@ -223,12 +219,6 @@ class Recorder(QObject):
 
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, MESSAGE_MS)
-
-    def _remember_dir(self, path: Path) -> None:
-        self._dir = str(path.parent)
-        s = export.settings_for(self.window)
-        if s is not None:
-            s.setValue(KEY_DIR, self._dir)
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.window and event.type() == QEvent.Type.Close and self.recording:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from .file_names import file_name
 from .settings import app_settings
 
 MAX_RECENT = 8
@@ -101,7 +102,7 @@ class SessionController(QObject):
         cfg = self.window.config
         snap = self.window.worker.latest if self.window.worker is not None else None
         it = snap.iteration if snap is not None else 0
-        return f"{cfg.target.preset}-{cfg.train.loss}-it{it}{SUFFIX}"
+        return file_name(cfg.target.preset, cfg.train.loss, it, None, SUFFIX)   # the exports' style
 
     @Slot()
     def save_dialog(self) -> None:

@@ -3,7 +3,8 @@
 - `VideoWriter`        GIF (Pillow, streamed frame by frame) or MP4 (ffmpeg) through imageio, into a
                        temporary file renamed on `close()`; optionally encoding on a background thread
                        with a bounded queue, so the GUI thread only grabs;
-- `grab_rgb(widget)`   one frame: the widget as shown, scaled down to at most VIDEO_MAX_SIDE pixels;
+- `grab_rgb(widget)`   one frame: the widget as shown, scaled down to at most VIDEO_MAX_SIDE pixels,
+                       with the caption (iteration, JSD, ...) burned in, so a GIF on a slide says when;
 - `video_format(path)` / `check_video_backend(fmt)`: whether a path and the installed packages can
                        make a video, as a one-line VideoError when not.
 
@@ -20,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
-from .render import error_text, qimage_to_rgb
+from .render import error_text, paint_stamp, qimage_to_rgb
 
 VIDEO_SUFFIXES = (".gif", ".mp4")
 VIDEO_MAX_SIDE = 1280          # frames larger than this are scaled down (memory, file size)
@@ -66,14 +68,29 @@ def check_video_backend(fmt: str) -> None:
                 "Export", "GIF needs the pillow package: pip install pillow")) from e
 
 
-def grab_rgb(widget: QWidget, max_side: int = VIDEO_MAX_SIDE) -> np.ndarray:
-    """One video frame: the widget as shown (QWidget.grab), scaled down to at most max_side pixels."""
+def grab_rgb(widget: QWidget, max_side: int = VIDEO_MAX_SIDE, stamp: str | None = None) -> np.ndarray:
+    """One video frame: the widget as shown (QWidget.grab), scaled down to at most max_side pixels, with
+    `stamp` drawn after the scaling (in the frame's own pixels, so it stays sharp and readable)."""
     pm = widget.grab()
     img = pm.toImage()
     if max(img.width(), img.height()) > max_side:
         img = img.scaled(max_side, max_side, Qt.AspectRatioMode.KeepAspectRatio,
                          Qt.TransformationMode.SmoothTransformation)
+    if stamp:
+        stamp_image(img, stamp)
     return qimage_to_rgb(img)
+
+
+def stamp_image(img: QImage, stamp: str) -> QImage:
+    """Burn `stamp` into `img` in place, measured in its pixels (a HiDPI grab's pixel ratio is dropped)."""
+    img.setDevicePixelRatio(1.0)
+    p = QPainter(img)
+    try:
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        paint_stamp(p, img.width(), img.height(), stamp)
+    finally:
+        p.end()
+    return img
 
 
 class VideoWriter:

@@ -19,7 +19,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
-from ganlab.app import export, render
+from ganlab.app import export, file_names, render
 from ganlab.core import files
 from ganlab.core.history import curves_csv
 from ganlab.core.observer import METRIC_COLUMNS
@@ -154,7 +154,7 @@ def test_default_file_name_has_preset_loss_and_iteration(win):
     name = export.suggested_name(win, "field", "png")
     assert name == f"ganlab_ring8_nonsaturating_it{snap.iteration:05d}_field.png"
     assert re.fullmatch(r"ganlab_ring8_nonsaturating_it\d{5}_field\.png", name)
-    assert render.default_name("my preset/../x", "wgan-gp", 123456, "window", ".svg") == \
+    assert file_names.file_name("my preset/../x", "wgan-gp", 123456, "window", ".svg") == \
         "ganlab_my-preset-..-x_wgan-gp_it123456_window.svg"
 
 
@@ -227,7 +227,7 @@ def test_menu_actions_shortcuts_and_dialog(win, tmp_path, monkeypatch):
     before = sorted(p.name for p in tmp_path.iterdir())
     ex.actions["svg:field"].trigger()
     assert sorted(p.name for p in tmp_path.iterdir()) == before
-    ex.set_scale(1)
+    ex.set_scale(export.DEFAULT_SCALE)
 
 
 def test_png_scale_is_remembered_in_settings(win, tmp_path):
@@ -243,13 +243,13 @@ def test_png_scale_is_remembered_in_settings(win, tmp_path):
         settings.setValue(export.KEY_SCALE, "junk")
         junk = export.Exporter(win)
         drop_exporter(win, junk)
-        assert junk.scale == 1                    # a bad stored value falls back to 1x
+        assert junk.scale == export.DEFAULT_SCALE   # a bad stored value falls back to the default, 2x
     finally:
         del win.settings
-        win.exporter.set_scale(1)
+        win.exporter.set_scale(export.DEFAULT_SCALE)
     # without settings the choice lives on the exporter only
     win.exporter.set_scale(3)
     assert win.exporter.scale == 3
     win.exporter.set_scale(7)                 # not offered: ignored
     assert win.exporter.scale == 3
-    win.exporter.set_scale(1)
+    win.exporter.set_scale(export.DEFAULT_SCALE)

@@ -165,7 +165,7 @@ def test_menu_actions_shortcuts_and_dialogs(qtbot, make_window, tmp_path, monkey
     assert s.act_open in w.menu_file.actions() and s.act_save in w.menu_file.actions()
     assert s.menu_recent.menuAction() in w.menu_file.actions()
     steps(qtbot, w, 3)
-    assert s.default_name() == "ring8-nonsaturating-it3.ganlab"
+    assert s.default_name() == "ganlab_ring8_nonsaturating_it00003.ganlab"
     target = tmp_path / "via-dialog.ganlab"
     seen = {}
 
@@ -178,7 +178,7 @@ def test_menu_actions_shortcuts_and_dialogs(qtbot, make_window, tmp_path, monkey
     s.act_save.trigger()
     qtbot.waitUntil(lambda: s.last_saved is not None, timeout=10000)
     assert s.last_saved == (str(target), "")
-    assert seen["start"].endswith("ring8-nonsaturating-it3.ganlab") and target.is_file()
+    assert seen["start"].endswith("ganlab_ring8_nonsaturating_it00003.ganlab") and target.is_file()
     steps(qtbot, w, 2)
     s.act_open.trigger()
     qtbot.waitUntil(lambda: s.last_loaded is not None, timeout=10000)
