@@ -7,7 +7,8 @@ plots the room (F9 or View > Controls panel shows it again). Off (F11 again, or 
 comes back exactly as it was: window state and geometry, font, view scales, icons, docks, splitters.
 
 The mode leaves itself before the window closes, so whatever saves the layout on close saves the
-normal one.
+normal one. The status bar's text (iteration, it/s, device, seed) is elided at its right end, with the
+whole text in its tooltip, when the larger font makes it wider than the window (it was cut off).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QToolBar
+from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QSplitter, QToolBar
 
 from . import style
 
@@ -32,6 +33,40 @@ def scaled_font(font: QFont, factor: float) -> QFont:
     elif f.pixelSize() > 0:
         f.setPixelSize(max(1, round(f.pixelSize() * factor)))
     return f
+
+
+def elided(label: QLabel) -> str:
+    """The label's one line of text as it fits its width: elided at the right ("… device cpu  se…")."""
+    fm = label.fontMetrics()
+    return fm.elidedText(label.text(), Qt.TextElideMode.ElideRight, max(0, label.contentsRect().width()))
+
+
+class ElidingPaint(QObject):
+    """Paints a one-line QLabel's text elided at the right when it is wider than the label, and lets the
+    layout give the label less than the text's width (a status bar in full screen cannot grow)."""
+
+    MIN_CHARS = 12
+
+    def watch(self, label: QLabel) -> None:
+        label.setMinimumWidth(self.MIN_CHARS * label.fontMetrics().averageCharWidth())
+        label.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.FontChange and isinstance(obj, QLabel):
+            obj.setMinimumWidth(self.MIN_CHARS * obj.fontMetrics().averageCharWidth())
+        if kind != QEvent.Type.Paint or not isinstance(obj, QLabel) or obj.wordWrap():
+            return False
+        text, shown = obj.text(), elided(obj)
+        obj.setToolTip(text if shown != text else "")
+        if shown == text:
+            return False
+        p = QPainter(obj)
+        p.setPen(obj.palette().color(QPalette.ColorRole.WindowText))
+        p.setFont(obj.font())
+        p.drawText(obj.contentsRect(), int(obj.alignment()), shown)
+        p.end()
+        return True
 
 
 @dataclass
@@ -74,6 +109,10 @@ class Presenter(QObject):
         self.leave_action.triggered.connect(self.leave)
         self.retranslate()
         window.installEventFilter(self)
+        self.eliding = ElidingPaint(self)
+        status = getattr(window, "status_label", None)
+        if isinstance(status, QLabel):
+            self.eliding.watch(status)
 
     def retranslate(self) -> None:
         self.action.setText(self.tr("&Presenter mode"))

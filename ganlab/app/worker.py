@@ -17,6 +17,7 @@ import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
 
+import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ..core.config import Config
@@ -153,6 +154,7 @@ class TrainingWorker(QObject):
             return
         if reset:
             self.observer.clear()
+        self.observer.config_changed(old, config, reset)   # a mark on the curves' iteration axis
         if config.theory.samples != old.theory.samples:
             self.observer.set_samples(config.theory.samples)
         if config.target != old.target:
@@ -163,25 +165,29 @@ class TrainingWorker(QObject):
     @Slot(object)
     def set_target(self, target: GaussianMixture) -> None:
         structural = target.n_modes != self.trainer.target.n_modes
+        if not _same_target(target, self.trainer.target):
+            self.observer.target_edited("replaced", after=target.n_modes)
         self.trainer.set_target(target)
         self.observer.target_changed(structural)
         self._dirty = True
 
     @Slot(int, float, float)
     def move_mode(self, i: int, x: float, y: float) -> None:
-        self._edit(lambda t: t.moved(i, (x, y)), structural=False)
+        self._edit(lambda t: t.moved(i, (x, y)), structural=False, event=("moved", i + 1))
 
     @Slot(float, float)
     def add_mode(self, x: float, y: float) -> None:
-        self._edit(lambda t: t.with_mode((x, y)), structural=True)
+        self._edit(lambda t: t.with_mode((x, y)), structural=True, event=("added", self.trainer.target.n_modes + 1))
 
     @Slot(int)
     def remove_mode(self, i: int) -> None:
-        self._edit(lambda t: t.without_mode(i), structural=True)
+        self._edit(lambda t: t.without_mode(i), structural=True, event=("removed", i + 1))
 
     @Slot(int, float)
     def set_mode_std(self, i: int, std: float) -> None:
-        self._edit(lambda t: t.with_std(i, std), structural=False)
+        stds = self.trainer.target.stds
+        before = float(stds[i]) if 0 <= i < len(stds) else None
+        self._edit(lambda t: t.with_std(i, std), structural=False, event=("resized", i + 1, before, float(std)))
 
     @Slot(float)
     def set_max_rate(self, rate: float) -> None:
@@ -203,7 +209,9 @@ class TrainingWorker(QObject):
 
     @Slot(bool, bool)
     def set_freeze(self, freeze_g: bool, freeze_d: bool) -> None:
+        before = (self.trainer.freeze_g, self.trainer.freeze_d)
         self.trainer.freeze_g, self.trainer.freeze_d = freeze_g, freeze_d
+        self.observer.freeze_changed(before, (freeze_g, freeze_d))
         self._dirty = True
 
     @Slot(str)
@@ -239,7 +247,7 @@ class TrainingWorker(QObject):
         self.sigSessionLoaded.emit(data)
 
     # -------------------------------------------------------------- internals
-    def _edit(self, fn, structural: bool) -> None:
+    def _edit(self, fn, structural: bool, event: tuple) -> None:
         try:
             new = fn(self.trainer.target)
         except TargetError as e:
@@ -247,6 +255,7 @@ class TrainingWorker(QObject):
             return
         self.trainer.set_target(new)
         self.observer.target_changed(structural)
+        self.observer.target_edited(*event)
         self._dirty = True
 
     def _guarded(self, fn) -> None:
@@ -358,6 +367,12 @@ class TrainingWorker(QObject):
             self.observer.accept(job.result())
         except Exception as e:
             self._fail(e)
+
+
+def _same_target(a: GaussianMixture, b: GaussianMixture) -> bool:
+    """The same modes (a lesson sends its config's target again: no event for that)."""
+    return a is b or (a.n_modes == b.n_modes and np.array_equal(a.means, b.means)
+                      and np.array_equal(a.stds, b.stds) and np.array_equal(a.weights, b.weights))
 
 
 class WorkerThread:

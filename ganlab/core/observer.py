@@ -3,7 +3,8 @@
 The Observer keeps the displayed samples stable between frames: a fixed noise batch for the fake
 cloud (each point can be followed as G learns) and fixed mode indices and offsets for the real
 cloud (dragging a mode slides its points instead of re-drawing them). Its random streams are its
-own, so watching a run never changes the numbers the run produces.
+own, so watching a run never changes the numbers the run produces. Beside the metric history it keeps
+the run's events (settings changed at an iteration: core/events.py), cleared with it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import torch
 from torch import nn
 
 from . import losses
+from .config import Config
 from .coverage import mode_coverage
+from .events import Event, EventLog, config_events, format_value, freeze_events
 from .grid import Grid
 from .history import History
 from .networks import noise_grid, sample_noise
@@ -64,6 +67,7 @@ class Observer:
     def __init__(self, trainer: Trainer, n_samples: int | None = None, grid_n: int | None = None):
         self.trainer = trainer
         self.metrics = History(METRIC_COLUMNS)
+        self.events = EventLog()
         self._n = n_samples
         self._grid_n = grid_n
         self._grid: Grid | None = None
@@ -137,6 +141,23 @@ class Observer:
         if structural:
             self._real_idx = None
 
+    # --------------------------------------------------------------- events
+    def config_changed(self, old: Config, new: Config, reset: bool) -> None:
+        """Record the settings that differ, at the current iteration (0 after a reset, which cleared the
+        history: call clear() first)."""
+        self.events.record(config_events(old, new, self.trainer.iteration, reset))
+
+    def freeze_changed(self, before: tuple[bool, bool], after: tuple[bool, bool]) -> None:
+        """Record G or D frozen or training again: (freeze_g, freeze_d) before and after."""
+        self.events.record(freeze_events(before, after, self.trainer.iteration))
+
+    def target_edited(self, kind: str, mode: int | None = None, before=None, after=None) -> None:
+        """Record a target edit: kind "moved", "added", "removed", "resized" (a mode's number, from 1) or
+        "replaced" (after: the new number of modes); a drag's many moves merge into one event."""
+        self.events.record(Event(self.trainer.iteration, f"target.{kind}",
+                                 "" if before is None else format_value(before),
+                                 "" if after is None else format_value(after), "" if mode is None else str(mode)))
+
     # --------------------------------------------------------------- snapshot
     def take(self, theory: bool = True, push: bool = False, manifold: bool = False,
              record: bool = True) -> Snapshot:
@@ -181,7 +202,7 @@ class Observer:
             manifold=man, losses=t.losses.view(), metrics=self.metrics.view(), status=t.status,
             message=t.message, device=str(t.device), seed=cfg.train.seed, freeze_g=t.freeze_g,
             freeze_d=t.freeze_d, theory_iteration=theory_iteration,
-            has_dstar=losses.has_closed_form_dstar(cfg.train.loss))
+            has_dstar=losses.has_closed_form_dstar(cfg.train.loss), events=self.events.view())
 
     # --------------------------------------------------------------- theory
     def theory_job(self, fake: np.ndarray, shadow: bool = True) -> TheoryJob:
@@ -220,7 +241,9 @@ class Observer:
         return copy_d
 
     def clear(self) -> None:
+        """Forget the metric history and the events (a reset: iterations start again at 0)."""
         self.metrics.clear()
+        self.events.clear()
         self._full = None
         self.generation += 1
 

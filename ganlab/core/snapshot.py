@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .coverage import Coverage
+from .events import Event
 from .grid import Grid
 from .target import GaussianMixture
 from .theory import TheoryFields
@@ -43,3 +44,4 @@ class Snapshot:
     freeze_d: bool = False
     theory_iteration: int = 0               # iteration at which D, D*, JSD and coverage were computed
     has_dstar: bool = True                  # the loss has the closed-form optimum D* = p_data / (p_data + p_g)
+    events: tuple[Event, ...] = ()          # settings changed during the run, oldest first (EventLog.view())

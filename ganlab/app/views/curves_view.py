@@ -4,16 +4,18 @@
 (5) KL in both directions (mode dropping vs poor samples), (6) the generator's gradient norm (log y).
 Three columns by two rows in a wide strip (the window), two by three in a taller area (a figure);
 columns line up, so one iteration sits at the same x in every plot of a column, and only the bottom
-row carries iteration ticks. No legends: each plot's title names its series in their own colours
-(shorter forms when the plot is narrow; series.py), and reference lines are labelled inside the plots,
-on the side of the line that stays inside the view (reference.py).
+row carries iteration ticks ("iteration" at their right end). No legends: each plot's title names its
+series in their own colours (shorter forms when narrow; series.py); reference lines, only for the losses
+they hold for, are labelled where no curve passes, else in the title (reference.py). A dashed vertical line
+marks each iteration where a setting changed (markers.py); a log plot with gaps says why (gaps.py).
 
 Long runs stay responsive: the full history stays in the snapshot (History views, no copies) and
 each curve is drawn min/max-decimated to about twice the plot's width in pixels (of the visible
 x range when the user has zoomed in, so zooming shows the detail), in buckets of equal size from the
 first iteration on (see `decimate` in core/history.py). A curve is redrawn only when its history grew, and at most
 `max_fps` times a second (a trailing timer draws the last snapshot). Non-finite values become gaps
-(connect='finite'), never garbage. The axes tick sparsely, in round steps (axes.py).
+(connect='finite'), never garbage. The axes tick sparsely, in round steps; log axes always show at
+least two labels (axes.py).
 """
 
 from __future__ import annotations
@@ -24,50 +26,25 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from ...core.history import decimate
 from .. import style
 from ._items import QtPaintedView, cache_axes, narrow_title
-from .axes import Log10Axis, SparseAxis, round_range
+from .axes import Log10Axis, SparseAxis, data_range, round_range
+from .gaps import GapNote, has_gaps
 from .iteration_axis import IterationAxis
-from .reference import ReferenceLine
-from .series import Series, finite, log10, title_html
+from .markers import EventMarkers
+from .reference import ReferenceSet
+from .series import REFERENCE_MARK, TIPS, Series, finite, log10, series_forms, title_html
 
 MIN_POINTS = 400
 MAX_POINTS = 4000
 DEFAULT_POINTS = 2000      # before the widget has a size
 LEFT_AXIS_WIDTH = 40       # pixels at scale 1: fixed, so the plots of a column line up
-BOTTOM_AXIS_HEIGHT = 22    # the bottom row's iteration ticks (the middle one adds its title)
+BOTTOM_AXIS_HEIGHT = 22    # the bottom row's iteration ticks, "iteration" at their right end
 REDRAW_COST_FACTOR = 6.0   # a redraw may come every 6x its own cost at most (long histories)
-LOG_LOSSES = ("minimax", "nonsaturating")   # L_D = log 4 at the equilibrium D = 1/2
 TARGET_CELL_ASPECT = 2.4   # width / height of one plot that reads best; picks 3 or 2 columns
-
-# The plots' tooltips, in the order of CurvesView.plots.
-TIPS = (
-    QT_TRANSLATE_NOOP("CurvesView", "The discriminator's and the generator's losses per iteration. For minimax and "
-                      "non-saturating losses L_D = log 4 at the equilibrium D = 1/2."),
-    QT_TRANSLATE_NOOP("CurvesView", "Jensen-Shannon divergence between p_data and p_g (KDE on the grid), in nats: 0 "
-                      "when p_g = p_data, at most log 2."),
-    QT_TRANSLATE_NOOP("CurvesView", "V(G, D) for the trained D (solid) against its value at the optimal D*, -log 4 "
-                      "+ 2 JSD (dashed; Goodfellow et al. 2014, Theorem 1). They meet when D is optimal for the "
-                      "current G."),
-    QT_TRANSLATE_NOOP("CurvesView", "Share of the target's modes with generated samples near them (mode collapse "
-                      "drops it), and the share of generated samples within 3 std of some mode."),
-    QT_TRANSLATE_NOOP("CurvesView", "KL(p_data || p_g) grows when modes are missed (mode dropping); KL(p_g || p_data) "
-                      "grows when samples fall where there is no data. JSD mixes both. Log scale, nats."),
-    QT_TRANSLATE_NOOP("CurvesView", "Norm of the generator's gradient (log scale): it vanishes when D is too good "
-                      "with the minimax loss."),
-)
-# The reference lines' labels. Labels at the left end, over the early history, so they never hide the
-# newest values; "log 2 = max" at the right, where the JSD has come down from it.
-REF_TEXTS = {
-    "jsd0": QT_TRANSLATE_NOOP("CurvesView", "0: p_g = p_data"),
-    "log2": QT_TRANSLATE_NOOP("CurvesView", "log 2 = max"),
-    "eq": QT_TRANSLATE_NOOP("CurvesView", "−log 4 = equilibrium"),
-    "ld_eq": QT_TRANSLATE_NOOP("CurvesView", "log 4 = equilibrium"),
-    "cov1": QT_TRANSLATE_NOOP("CurvesView", "all modes"),
-}
 
 
 def _tr(text: str) -> str:
@@ -92,7 +69,9 @@ class CurvesView(QtWidgets.QWidget):
         self._ncols = 0
         self._titles: dict[pg.PlotItem, str] = {}          # the title HTML each plot shows
         self._y_range: dict[int, tuple[float, float]] = {}
-        self.ref_lines: dict[str, ReferenceLine] = {}
+        self._legend_refs: dict[pg.PlotItem, tuple] = {}   # reference lines listed in each plot's title
+        self._drawn_loss = None
+        self._drawn_events = None
         self._n_modes = 1
         self._modes_text = ""
         self._drawn = {"losses": -1, "metrics": -1}
@@ -112,6 +91,7 @@ class CurvesView(QtWidgets.QWidget):
         self._build_plots()
         self._build_series()
         self._build_reference_lines()
+        self._build_marks()
         self._xaxis = IterationAxis(self.plot_loss, self.plots, self._redraw_for_range, self)
         self.glw.sigResized.connect(self._on_resized)
         self.retranslate()
@@ -144,8 +124,6 @@ class CurvesView(QtWidgets.QWidget):
             # y ranges are set here too, in round steps (see _fit_y): a range that moved with every
             # new point would make pyqtgraph lay out that axis again in Python every frame
             p.enableAutoRange(y=False)
-            p.getViewBox().sigYRangeChanged.connect(self._place_ref_labels)
-            p.getViewBox().sigResized.connect(self._place_ref_labels)
         self.plot_jsd.setYRange(-0.03, math.log(2.0) + 0.06, padding=0)
         self.plot_cov.setYRange(-0.03, 1.08, padding=0)
         self._y_fixed = (self.plot_jsd, self.plot_cov)
@@ -171,9 +149,20 @@ class CurvesView(QtWidgets.QWidget):
         at = {"jsd0": (self.plot_jsd, 0.0, True), "log2": (self.plot_jsd, math.log(2.0), False),
               "eq": (self.plot_value, -math.log(4.0), True), "ld_eq": (self.plot_loss, math.log(4.0), True),
               "cov1": (self.plot_cov, 1.0, True)}
-        for key, (plot, y, left) in at.items():
-            self.ref_lines[key] = ReferenceLine(plot, y, left)
-        self.ref_lines["ld_eq"].setVisible(False)
+        self.refs = ReferenceSet(at, self._curves_of)
+        self.ref_lines = self.refs.lines
+        for p in self.plots:
+            p.getViewBox().sigRangeChanged.connect(self._place_ref_labels)   # x too: the data move under a label
+            p.getViewBox().sigResized.connect(self._place_ref_labels)
+
+    def _build_marks(self) -> None:
+        """Event markers (tagged in the losses plot) and the log plots' gap notes."""
+        self.markers = EventMarkers(self.plots, self.plot_loss)
+        self.gap_notes = {p: GapNote(p, kind, self._curves_of(p)) for p, kind in
+                          ((self.plot_kl, "kl"), (self.plot_grad, "grad"))}
+
+    def _curves_of(self, plot: pg.PlotItem) -> list:
+        return [s.curve for s in self.series if s.plot is plot]
 
     # ================================================================ public API
     def update_snapshot(self, snap) -> None:
@@ -204,7 +193,13 @@ class CurvesView(QtWidgets.QWidget):
         n_modes = self._snapshot_modes(snap)
         modes_changed = n_modes != self._drawn_modes
         self._n_modes = n_modes
-        self.ref_lines["ld_eq"].set_shown(getattr(snap, "loss", "") in LOG_LOSSES)
+        loss = getattr(snap, "loss", "")
+        if loss != self._drawn_loss:
+            self._drawn_loss = loss
+            self.refs.show_for(loss)
+            force = True                  # the loss plot's range follows its shown reference lines
+        self._drawn_events = getattr(snap, "events", ())
+        self.markers.set_events(self._drawn_events)
         lengths = {src: _length(getattr(snap, src)) for src in ("losses", "metrics")}
         redrawn = set()
         for s in self.series:
@@ -214,6 +209,9 @@ class CurvesView(QtWidgets.QWidget):
         for p in redrawn:
             if p not in self._y_fixed:
                 self._fit_y(p)
+            self._place_ref_labels(p.getViewBox())
+            if p in self.gap_notes:
+                self._show_gaps(p)
         self._drawn = lengths
         self._drawn_modes = n_modes
         self._update_modes_label(snap)
@@ -227,8 +225,13 @@ class CurvesView(QtWidgets.QWidget):
         self._snap = None
         for s in self.series:
             s.curve.setData(np.zeros(0), np.zeros(0))
+            s.gaps = False
         self._drawn = {"losses": -1, "metrics": -1}
         self._drawn_modes = None
+        self._drawn_events = None
+        self.markers.set_events(())
+        for p in self.gap_notes:
+            self._show_gaps(p)
         self._set_modes_text(QCoreApplication.translate("CurvesView", "modes captured"))
         self._xaxis.reset()
         self._y_range.clear()
@@ -258,10 +261,13 @@ class CurvesView(QtWidgets.QWidget):
 
     def retranslate(self) -> None:
         """Set the texts that are not redrawn with each snapshot in the current language."""
-        for p, tip in zip(self.plots, TIPS, strict=True):
-            p.setToolTip(_tr(tip))
-        for key, text in REF_TEXTS.items():
-            self.ref_lines[key].set_text(_tr(text))
+        for p in self.plots:
+            self._set_tip(p)
+        self.refs.retranslate()
+        self.markers.retranslate()
+        for note in self.gap_notes.values():
+            note.retranslate()
+        self._style_bottom_axes()
         if self._snap is not None:
             self._update_modes_label(self._snap)
         else:
@@ -311,12 +317,15 @@ class CurvesView(QtWidgets.QWidget):
         cols = max(self._ncols, 1)
         rows = math.ceil(len(self.plots) / cols)
         bottom = [p for i, p in enumerate(self.plots) if i // cols == rows - 1 or i + cols >= len(self.plots)]
-        # no axis title: it would cost every bottom plot a text line (the rows must stay the same
-        # height); the plots' tooltips say the x axis is the iteration
+        # the axis title at the right end of the tick row: a line under the ticks would cost the bottom row's
+        # plots a text line of height
+        text = QCoreApplication.translate("CurvesView", "iteration")
         for p in self.plots:
             if p in bottom:
                 p.showAxis("bottom")
-                p.getAxis("bottom").setHeight(int(round(BOTTOM_AXIS_HEIGHT * s)))
+                ax = p.getAxis("bottom")
+                ax.setHeight(int(round(BOTTOM_AXIS_HEIGHT * s)))
+                ax.set_end_label(text, style.font(s), style.FOREGROUND)
             else:
                 p.hideAxis("bottom")
 
@@ -342,36 +351,20 @@ class CurvesView(QtWidgets.QWidget):
         p.titleLabel.updateMin()
 
     def _title_forms(self, p: pg.PlotItem) -> list[str]:
-        """Title HTML, longest first: series names in their colours, a line sign for each."""
-        if p is self.plot_loss:
-            pair = [(self.s_loss_d, "L_D"), (self.s_loss_g, "L_G")]
-            return [title_html(QCoreApplication.translate("CurvesView", "losses"), pair), title_html("", pair)]
-        if p is self.plot_jsd:
-            return [title_html(QCoreApplication.translate("CurvesView", "JSD(p_data ‖ p_g), nats"), []),
-                    title_html("JSD", [])]
-        if p is self.plot_value:
-            return [title_html("", [(self.s_v, "V(G, D)"), (self.s_vstar, "V(G, D*) = −log 4 + 2 JSD")]),
-                    title_html("", [(self.s_v, "V(G, D)"), (self.s_vstar, "−log 4 + 2 JSD")]),
-                    title_html("", [(self.s_v, "V"), (self.s_vstar, "V*")])]
-        if p is self.plot_cov:
-            return [title_html("", [(self.s_modes, self._modes_text),
-                                     (self.s_hq, QCoreApplication.translate("CurvesView", "high-quality samples"))]),
-                    title_html("", [(self.s_modes, self._modes_short()),
-                                     (self.s_hq, QCoreApplication.translate("CurvesView", "quality"))])]
-        if p is self.plot_kl:
-            return [title_html("", [(self.s_kl_data, "KL(p_data ‖ p_g)"), (self.s_kl_g, "KL(p_g ‖ p_data)")]),
-                    title_html("KL", [(self.s_kl_data, "data‖g"), (self.s_kl_g, "g‖data")])]
-        return [title_html(QCoreApplication.translate("CurvesView", "generator gradient norm ‖∇θ_G L_G‖"), []),
-                title_html("‖∇θ_G L_G‖", [])]
-
-    def _modes_short(self) -> str:
-        digits = "".join(ch for ch in self._modes_text if ch.isdigit() or ch == "/")
-        return QCoreApplication.translate("CurvesView", "modes {0}").format(digits) if digits else \
-            QCoreApplication.translate("CurvesView", "modes")
+        """Title HTML, longest first: series names in their colours, a line sign for each; first with the
+        reference lines whose labels found no free place in the plot, then without."""
+        forms = series_forms(self, p)
+        refs = [(REFERENCE_MARK, line.text()) for line in self._legend_refs.get(p, ())]
+        if not refs:
+            return forms
+        return [f + "&nbsp;&nbsp;&nbsp;" + title_html("", refs) for f in forms] + forms
 
     # ================================================================ drawing
     def _needs_redraw(self, snap) -> bool:
+        # a new loss (its reference lines) or new events redraw too: while paused, the history does not grow
         return (self._force or _length(snap.losses) != self._drawn["losses"]
+                or getattr(snap, "loss", "") != self._drawn_loss
+                or getattr(snap, "events", ()) is not self._drawn_events
                 or _length(snap.metrics) != self._drawn["metrics"]
                 or self._snapshot_modes(snap) != self._drawn_modes)
 
@@ -396,6 +389,8 @@ class CurvesView(QtWidgets.QWidget):
         lo, hi = self._xaxis.visible_slice(x)
         # Decimate first, then transform the few kept points: the transforms are monotonic (log10,
         # / n_modes), so the kept min/max are the same; non-finite values become NaN gaps after.
+        if s.transform is log10:
+            s.gaps = has_gaps(y[lo:hi])   # values a log axis cannot show: the plot says why
         xd, yd = decimate(x[lo:hi], np.asarray(y[lo:hi], dtype=np.float64), self.max_points())
         yd = s.transform(yd) if s.transform is not None else finite(yd)
         if not np.isfinite(yd).any():
@@ -435,23 +430,30 @@ class CurvesView(QtWidgets.QWidget):
         return self.ref_lines[key].text()
 
     def _place_ref_labels(self, vb=None, *_):
-        """Labels follow their lines when a y range or a plot's size changes (not per frame)."""
-        for line in self.ref_lines.values():
-            if vb is None or line.ref_label.vb is vb:
-                line.ref_label.relayout()
+        """Labels follow their lines when a y range, a plot's size or its curves change (not per frame); a
+        label with no free place goes to its plot's title."""
+        self.refs.relayout(vb)
+        for p in self.plots:
+            if vb is None or p.getViewBox() is vb:
+                crowded = tuple(self.refs.in_legend(p))
+                if crowded != self._legend_refs.get(p, ()):
+                    self._legend_refs[p] = crowded
+                    self._fit_titles(self.glw.width() / max(self._ncols, 1), (p,))
+
+    def _show_gaps(self, p: pg.PlotItem) -> None:
+        """The gap note and the tooltip's sentence while the plot's drawn history has gaps."""
+        self.gap_notes[p].set_active(any(s.gaps for s in self.series if s.plot is p))
+        self._set_tip(p)
+
+    def _set_tip(self, p: pg.PlotItem) -> None:
+        tip = _tr(TIPS[self.plots.index(p)])
+        note = self.gap_notes.get(p)
+        p.setToolTip(tip + "\n\n" + note.long_text() if note is not None and note.active else tip)
 
     def _fit_y(self, p: pg.PlotItem) -> None:
         """Frame the plot's curves (and its visible reference lines) in round steps, changing the range
         only when the data leave it or fill less than half of it."""
-        lo, hi = math.inf, -math.inf
-        for s in self.series:
-            if s.plot is p:
-                y = s.curve.yData
-                if y is not None and len(y):
-                    with np.errstate(invalid="ignore"):
-                        ok = y[np.isfinite(y)]
-                    if len(ok):
-                        lo, hi = min(lo, float(ok.min())), max(hi, float(ok.max()))
+        lo, hi = data_range(s.curve.yData for s in self.series if s.plot is p)
         if not math.isfinite(lo):
             return
         for line in self.ref_lines.values():
@@ -480,8 +482,10 @@ class CurvesView(QtWidgets.QWidget):
             self._set_column_widths(self.glw.width())
         for sr in self.series:
             sr.set_scale(s)
-        for line in self.ref_lines.values():
-            line.set_scale(s)
+        self.refs.set_scale(s)
+        self.markers.set_scale(s)
+        for note in self.gap_notes.values():
+            note.set_scale(s)
         self._style_bottom_axes()
         self._fit_titles(self.glw.width() / max(self._ncols, 1))
         self._place_ref_labels()

@@ -3,17 +3,46 @@
 A `Series` draws one column of the snapshot's `losses` or `metrics` table (History views) as a
 PlotCurveItem; `transform` maps the kept values (log10, / n_modes), non-finite values become NaN gaps
 (connect='finite'). There are no legends: each plot's title (`title_html`) lists its series after a line
-sign (solid or dashed) in their own colours.
+sign (solid or dashed) in their own colours, and a reference line whose label found no free place in the
+plot (`REFERENCE_MARK`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from .. import style
 
 SOLID, DASHED = "━", "╌"
+
+# The plots' tooltips, in the order of CurvesView.plots.
+TIPS = (
+    QT_TRANSLATE_NOOP("CurvesView", "The discriminator's and the generator's losses per iteration. For minimax and "
+                      "non-saturating losses L_D = log 4 at the equilibrium D = 1/2."),
+    QT_TRANSLATE_NOOP("CurvesView", "Jensen-Shannon divergence between p_data and p_g (KDE on the grid), in nats: 0 "
+                      "when p_g = p_data, at most log 2."),
+    QT_TRANSLATE_NOOP("CurvesView", "V(G, D) for the trained D (solid) against its value at the optimal D*, -log 4 "
+                      "+ 2 JSD (dashed; Goodfellow et al. 2014, Theorem 1). They meet when D is optimal for the "
+                      "current G."),
+    QT_TRANSLATE_NOOP("CurvesView", "Share of the target's modes with generated samples near them (mode collapse "
+                      "drops it), and the share of generated samples within 3 std of some mode."),
+    QT_TRANSLATE_NOOP("CurvesView", "KL(p_data || p_g) grows when modes are missed (mode dropping); KL(p_g || p_data) "
+                      "grows when samples fall where there is no data. JSD mixes both. Log scale, nats."),
+    QT_TRANSLATE_NOOP("CurvesView", "Norm of the generator's gradient (log scale): it vanishes when D is too good "
+                      "with the minimax loss."),
+)
+
+
+class Mark:
+    """A title entry that is not a Series (a reference line whose label had no free place in the plot)."""
+
+    def __init__(self, color: str, dash: bool = True):
+        self.color, self.dash = color, dash
+
+
+REFERENCE_MARK = Mark(style.REFERENCE)
 
 
 def finite(y: np.ndarray) -> np.ndarray:
@@ -40,6 +69,7 @@ class Series:
         self.color = color
         self.dash = dash
         self.transform = transform    # y -> y (on the full column), e.g. log10 or / n_modes
+        self.gaps = False             # on a log axis: the drawn part has values it cannot show
         self.curve = pg.PlotCurveItem(name=name, connect="finite")
         if dash:
             # Qt strokes a thick dashed polyline about 20x slower than separate segments (2 ms a frame
@@ -66,3 +96,34 @@ def title_html(prefix: str, series) -> str:
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def series_forms(view, p) -> list[str]:
+    """A curves plot's title HTML, longest first: its series' names in their colours, a line sign for each."""
+    if p is view.plot_loss:
+        pair = [(view.s_loss_d, "L_D"), (view.s_loss_g, "L_G")]
+        return [title_html(QCoreApplication.translate("CurvesView", "losses"), pair), title_html("", pair)]
+    if p is view.plot_jsd:
+        return [title_html(QCoreApplication.translate("CurvesView", "JSD(p_data ‖ p_g), nats"), []),
+                title_html("JSD", [])]
+    if p is view.plot_value:
+        return [title_html("", [(view.s_v, "V(G, D)"), (view.s_vstar, "V(G, D*) = −log 4 + 2 JSD")]),
+                title_html("", [(view.s_v, "V(G, D)"), (view.s_vstar, "−log 4 + 2 JSD")]),
+                title_html("", [(view.s_v, "V"), (view.s_vstar, "V*")])]
+    if p is view.plot_cov:
+        return [title_html("", [(view.s_modes, view.modes_text()),
+                                 (view.s_hq, QCoreApplication.translate("CurvesView", "high-quality samples"))]),
+                title_html("", [(view.s_modes, modes_short(view.modes_text())),
+                                 (view.s_hq, QCoreApplication.translate("CurvesView", "quality"))])]
+    if p is view.plot_kl:
+        return [title_html("", [(view.s_kl_data, "KL(p_data ‖ p_g)"), (view.s_kl_g, "KL(p_g ‖ p_data)")]),
+                title_html("KL", [(view.s_kl_data, "data‖g"), (view.s_kl_g, "g‖data")])]
+    return [title_html(QCoreApplication.translate("CurvesView", "generator gradient norm ‖∇θ_G L_G‖"), []),
+            title_html("‖∇θ_G L_G‖", [])]
+
+
+def modes_short(modes_text: str) -> str:
+    """ "modes 5/8" from "modes captured 5/8": the coverage plot's title when narrow."""
+    digits = "".join(ch for ch in modes_text if ch.isdigit() or ch == "/")
+    return QCoreApplication.translate("CurvesView", "modes {0}").format(digits) if digits else \
+        QCoreApplication.translate("CurvesView", "modes")

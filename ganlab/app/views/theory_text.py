@@ -3,20 +3,38 @@
 - `caption_rows(snap, theory, ...)`  the numbers as rows of cells: JSD, V(G, D), the identity
                                      V(G, D*) = -log 4 + 2 JSD, the KDE bandwidth, and notes;
 - `Caption`                          those rows as a small table of plain text items (one or two columns);
-- `PanelNote`                        a wrapped sentence centred in a panel (why D* is not drawn).
+- `PanelNote`                        a wrapped sentence centred in a panel (why D* is not drawn);
+- `critic_ticks(logits)`             the critic colour bar's numbers: round critic values, at least three.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QCoreApplication
 
 from .. import style
+from .axes import nice_step
 
 CAPTION_GAP = 18        # pixels between the caption's two columns
+
+
+def critic_ticks(logits) -> list[tuple[float, str]]:
+    """Ticks for the critic's colour bar: (position on the bar, critic value). The map is scaled to ±max
+    (style.critic_to_unit); the labels are round critic values inside that range, at least three (-s, 0, +s),
+    where "-max, 0, +max" showed only the "0" (pyqtgraph drops end labels that overflow the bar)."""
+    a = np.asarray(logits, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        ok = a[np.isfinite(a)]
+    m = float(np.abs(ok).max()) if ok.size else 0.0
+    if not m > 0.0:
+        m = 1.0
+    step = nice_step(m / 3.0)              # < m: -step, 0 and +step are always on the bar
+    n = int(math.floor(m / step + 1e-9))
+    return [(0.5 + 0.5 * k * step / m, "0" if k == 0 else f"{k * step:+.3g}") for k in range(-n, n + 1)]
 
 
 def caption_rows(snap, th, theory_iteration: int) -> list[list[str]]:

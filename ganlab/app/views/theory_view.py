@@ -23,7 +23,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent
 
 from .. import style
 from ._items import HeatmapItem, ResizingGraphicsView, cache_axes, decorations, narrow_title, place
-from .theory_text import Caption, PanelNote, caption_lines, caption_rows
+from .theory_text import Caption, PanelNote, caption_lines, caption_rows, critic_ticks
 
 # Short titles (the full formulas are in each panel's tooltip and in the caption's).
 TITLE_D = "D(x)"
@@ -84,6 +84,7 @@ class TheoryView(QtWidgets.QWidget):
         self._grid = None
         self._mode = None        # ("dstar" | "no-closed-form" | "no-theory", loss)
         self._critic = None
+        self._critic_ticks = style.CRITIC_TICKS    # the critic bar's numbers: from the critic's values
         self._rect_grid: dict[int, object] = {}
         self._deco: dict[int, tuple] = {}
         self.max_stale_frames = 30
@@ -156,6 +157,11 @@ class TheoryView(QtWidgets.QWidget):
             self.plot_d.setToolTip(_tr(TIP_CRITIC if critic else TIP_D))
             self._style_colorbars()
         self._set_image(self.image_d, style.critic_to_unit(snap.d_logits) if critic else d)
+        if critic:
+            ticks = critic_ticks(snap.d_logits)
+            if ticks != self._critic_ticks:
+                self._critic_ticks = ticks
+                self._style_colorbars()
 
         th = self._current_theory(snap)
         self._shown_theory = th
@@ -264,7 +270,7 @@ class TheoryView(QtWidgets.QWidget):
         r_dbar = QtCore.QRectF(rects[2].left() + inset, y_bar + dbar_deco[1], rects[2].width() - 2 * inset, bar_h)
         place(self.colorbar, r_bar, bar_deco)
         place(self.diff_colorbar, r_dbar, dbar_deco)
-        self._bar_lengths = (r_bar.width() + inset, r_dbar.width() + inset)
+        self._bar_lengths = (r_bar.width(), r_dbar.width())
         self._caption_top = y_bar + max(bar_deco[1] + bar_deco[3], dbar_deco[1] + dbar_deco[3]) + bar_h
         self._block = (rects[0].left() - deco[0][0], rects[2].right())
         self._style_colorbars()
@@ -327,15 +333,33 @@ class TheoryView(QtWidgets.QWidget):
             img.setRect(QtCore.QRectF(g.xmin, g.ymin, g.xmax - g.xmin, g.ymax - g.ymin))
 
     def _style_colorbars(self) -> None:
-        s = self._scale
         lengths = getattr(self, "_bar_lengths", (None, None))
         if self._critic:
-            style.style_colorbar(self.colorbar, style.CRITIC_THEORY_BAR_LABELS, style.CRITIC_TICKS, s,
-                                 lengths[0], "TheoryView")
+            self._fit_bar(self.colorbar, style.CRITIC_THEORY_BAR_LABELS, self._critic_ticks, lengths[0])
         else:
-            style.style_colorbar(self.colorbar, style.DSTAR_BAR_LABELS, style.D_TICKS, s, lengths[0], "TheoryView")
-        style.style_colorbar(self.diff_colorbar, style.DIFF_BAR_LABELS, style.DIFF_TICKS, s, lengths[1],
-                             "TheoryView")
+            self._fit_bar(self.colorbar, style.DSTAR_BAR_LABELS, style.D_TICKS, lengths[0])
+        self._fit_bar(self.diff_colorbar, style.DIFF_BAR_LABELS, style.DIFF_TICKS, lengths[1])
+
+    def bar_title(self, bar) -> QtWidgets.QGraphicsTextItem:
+        """A colour bar's caption ("likely generated ← D(x), D*(x) → likely real")."""
+        return bar.getAxis("bottom").label
+
+    def _fit_bar(self, bar, labels, ticks, length: float | None) -> None:
+        """Ticks and the longest caption whose drawn width (its HTML box, which style.fit_text does not
+        measure) fits the bar: at presenter scale the long one ran past the view's right edge."""
+        room = length
+        for _ in range(4):
+            style.style_colorbar(bar, labels, ticks, self._scale, length, "TheoryView")
+            over = self.bar_title(bar).boundingRect().width() - room if room is not None else 0.0
+            if over <= 0.5 or length <= 1.0:
+                break
+            length = max(1.0, length - over - 1.0)
+        bar.getAxis("bottom").resizeEvent()   # centre the caption again: pyqtgraph does it on a resize only
+        label = self.bar_title(bar)            # the shortest caption may still be wider than the bar: in view
+        r = label.mapRectToScene(label.boundingRect())
+        shift = min(0.0, self.canvas.width() - 1.0 - r.right()) or max(0.0, 1.0 - r.left())
+        if shift:
+            label.setPos(label.pos().x() + shift, label.pos().y())
 
     def _set_mode(self, mode) -> None:
         self._mode = mode
