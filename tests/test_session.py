@@ -256,6 +256,9 @@ def test_pickles_and_object_arrays_are_never_loaded(saved, tmp_path):
      ["bad array name"]),
     (lambda m: m["history"]["losses"].update(columns=["a", "b"]), ["losses history", "columns"]),
     (lambda m: m["rng"].update(data="G/net.0.weight"), ["random-generator state", "bytes"]),
+    (lambda m: m.update(events={"a": 1}), ["events", "list"]),
+    (lambda m: m.update(events=[{"iteration": -3, "key": "train.loss"}]), ["events", "not an event"]),
+    (lambda m: m.update(events=[{"iteration": 3, "key": "x", "after": 5}]), ["events", "not an event"]),
 ])
 def test_bad_metadata_is_refused(saved, tmp_path, edit, words):
     assert_refused(rewrite(saved[0], tmp_path / "bad.ganlab", meta=edit), *words)
@@ -331,3 +334,17 @@ def test_target_preset_points_file_need_not_exist(tmp_path):
     b = Trainer(small())
     apply_session(b, None, load_session(tmp_path / "p.ganlab"))
     assert b.target == t.target and b.target != ring(8)
+
+
+def test_the_curves_marks_travel_with_the_session(tmp_path):
+    t, obs = trained(small(**{"train.seed": 3}))
+    obs.config_changed(t.config, t.config.with_value("train.loss", "minimax"), reset=False)
+    marks = obs.events.to_list()
+    assert len(marks) == 1 and marks[0]["key"] == "train.loss" and marks[0]["iteration"] == t.iteration
+    save_session(tmp_path / "m.ganlab", t, obs)
+    data = load_session(tmp_path / "m.ganlab")
+    assert list(data.events) == marks
+    t2 = Trainer(small())
+    obs2 = Observer(t2)
+    apply_session(t2, obs2, data)
+    assert obs2.events.to_list() == marks and obs2.take().events[0].text() == "loss: nonsaturating → minimax"

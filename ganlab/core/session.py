@@ -82,6 +82,7 @@ class SessionData:
     noise_rng_device: str                 # device type the noise generator ran on ("cpu", "cuda")
     losses: np.ndarray                    # (n, len(LOSS_COLUMNS))
     metrics: np.ndarray                   # (m, len(METRIC_COLUMNS))
+    events: tuple[dict, ...] = ()         # the curves' marks (events.Event.to_dict()); older files have none
     ganlab_version: str = ""
     created: str = ""
     warnings: tuple[str, ...] = field(default_factory=tuple)
@@ -152,6 +153,7 @@ def save_session(path: str | Path, trainer: Trainer, observer: Observer | None =
         "rng": {"data": "rng/data", "noise": "rng/noise", "noise_device": state["noise_rng_device"]},
         "history": {"losses": {"array": "history/losses", "columns": list(LOSS_COLUMNS)},
                     "metrics": {"array": "history/metrics", "columns": list(METRIC_COLUMNS)}},
+        "events": observer.events.to_list() if observer is not None else [],
     }
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
@@ -293,13 +295,30 @@ def _read(zf: zipfile.ZipFile, path: Path) -> SessionData:
         if not np.all(np.isfinite(arr[:, 0])):
             raise SessionError(f"{where}: the {name} history has a step that is not a finite number")
         hist[name] = arr
+    events = _events(meta.get("events", []), where)
 
     return SessionData(
         path=str(path), config=config, target=target, iteration=iteration, freeze_g=freeze_g, freeze_d=freeze_d,
         g_state=g_state, d_state=d_state, opt_g_state=opt_states[0], opt_d_state=opt_states[1],
         rng_state=rng_state, noise_rng_state=noise_state, noise_rng_device=noise_device,
-        losses=hist["losses"], metrics=hist["metrics"], ganlab_version=str(meta.get("ganlab_version", "")),
-        created=str(meta.get("created", "")), warnings=tuple(warnings))
+        losses=hist["losses"], metrics=hist["metrics"], events=events,
+        ganlab_version=str(meta.get("ganlab_version", "")), created=str(meta.get("created", "")),
+        warnings=tuple(warnings))
+
+
+def _events(rows, where: str) -> tuple[dict, ...]:
+    """The stored marks of settings changes: a list of small dicts of plain values (core/events.py)."""
+    if not isinstance(rows, list) or len(rows) > 10_000:
+        raise SessionError(f"{where}: 'events' must be a list of at most 10,000 entries")
+    out = []
+    for r in rows:
+        ok = (isinstance(r, dict) and _is_int(r.get("iteration")) and r["iteration"] >= 0
+              and all(isinstance(r.get(k, ""), str) and len(r.get(k, "")) <= 200
+                      for k in ("key", "before", "after", "subject")) and r.get("key"))
+        if not ok:
+            raise SessionError(f"{where}: an entry of 'events' is not an event: {str(r)[:80]}")
+        out.append({k: r[k] for k in ("iteration", "key", "before", "after", "subject") if k in r})
+    return tuple(out)
 
 
 def _reject_constant(name: str):
@@ -439,6 +458,7 @@ def apply_session(trainer: Trainer, observer: Observer | None, data: SessionData
     if observer is not None:
         observer.clear()
         observer.metrics.load(data.metrics)
+        observer.events.load(data.events)
         # The fixed display samples follow the seed, as in a fresh Observer for this config.
         observer.reseed(data.config.train.seed)
         observer.target_changed(structural=True)
