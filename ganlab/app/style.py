@@ -3,6 +3,9 @@
 Real vs generated use the Okabe-Ito blue / orange pair, which people with the common colour-vision
 deficiencies still tell apart; generated points are also slightly larger and carry a dark outline,
 so the two clouds differ by more than hue. The same two colours mark the curves (L_D real, L_G fake).
+Generated points are drawn over the real ones with a translucent fill (FAKE_ALPHA) and an opaque outline:
+where G has matched the data both show (each orange point's dark rim, the blue through its fill); a mode
+G misses stays plain blue. The mode markers' dark halo is translucent too, so they hide neither cloud.
 
 D(x) and D*(x) share one diverging map centred on 0.5 (pale PRGn: purple = "likely real",
 green = "likely generated"). Neither end shares a hue with the clouds (the old PuOr's orange end
@@ -30,9 +33,11 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 REAL = "#0072B2"          # blue: samples of p_data, L_D
 FAKE = "#E69F00"          # orange: samples of p_g, L_G
 FAKE_EDGE = "#3D2600"     # dark outline of generated points
+FAKE_ALPHA = 170          # fill opacity of generated points (outline opaque): the real cloud shows through
 REAL_EDGE = "#FFFFFF"     # thin light rim, so blue stays visible on the purple side of the map
 MARKER_FILL = "#FFFFFF"   # mode centre markers: a hollow white ring with a dark halo
 MARKER_EDGE = "#1A1A1A"
+MARKER_HALO_ALPHA = 150   # the marker's dark halo: translucent over the clouds
 MARKER_HOVER = "#F0E442"  # Okabe-Ito yellow: marker under the mouse
 PUSH = "#1A1A1A"          # generator push arrows
 MANIFOLD = "#009E73"      # Okabe-Ito bluish green: G over a noise grid

@@ -4,7 +4,8 @@ Built on Qt's QUndoStack. Each command holds the whole value before and after (a
 Config: both immutable), so undoing is exact and needs no inverse of each edit: undo sends the old value to
 the worker, redo the new one. The edit itself was sent when it happened, so a command's first redo does
 nothing. A drag sends a stream of moves: the moves of one mode that follow each other closely merge into one
-step. A lesson or a loaded session sets up a new run: the history is cleared then.
+step. A brush stroke (begin_stroke ... end_stroke) sends many adds and stds: they become one step. A lesson
+or a loaded session sets up a new run: the history is cleared then.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class History(QObject):
         self.stack = QUndoStack(self)
         self._target: GaussianMixture | None = None   # after the last edit sent,
         self._target_t = 0.0                          # ... at this time
+        self._stroke: list | None = None              # [target before the stroke] while a brush stroke is drawn
 
     # ------------------------------------------------------------ recording
     def target_before(self) -> GaussianMixture | None:
@@ -80,14 +82,33 @@ class History(QObject):
         except TargetError:   # the worker refuses it too (e.g. the last mode): nothing to undo
             return
         self._target, self._target_t = after, time.monotonic()
+        if self._stroke is not None:   # part of a brush stroke: recorded whole at its end
+            if self._stroke[0] is None:
+                self._stroke[0] = before
+            return
         self.stack.push(_Change(self._send_target, before, after, text, ("target", key) if key else None))
 
     def config_change(self, before: Config, after: Config, key: str) -> None:
         self.stack.push(_Change(self._send_config, before, after, self.tr("Change {0}").format(key), ("config", key)))
 
+    def begin_stroke(self) -> None:
+        """A brush stroke begins: the edits until end_stroke are one step."""
+        if self._stroke is not None:
+            self.end_stroke()
+        self._stroke = [None]
+
+    def end_stroke(self, laid: int = 0) -> None:
+        stroke, self._stroke = self._stroke, None
+        before = stroke[0] if stroke else None
+        if before is None or self._target is None or self._target is before:
+            return   # nothing was drawn (or no target was known)
+        n = self._target.n_modes - before.n_modes
+        self.stack.push(_Change(self._send_target, before, self._target, self.tr("Draw {0} modes").format(n), None))
+
     def clear(self) -> None:
         self.stack.clear()
         self._target = None
+        self._stroke = None
 
     # ------------------------------------------------------------- applying
     def _send_target(self, target: GaussianMixture) -> None:

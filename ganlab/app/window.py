@@ -178,6 +178,8 @@ class MainWindow(QMainWindow):
         f.sigModeAdded.connect(h.mode_added)
         f.sigModeRemoved.connect(h.mode_removed)
         f.sigModeStdChanged.connect(h.mode_std_changed)
+        f.sigStrokeStarted.connect(h.begin_stroke)      # a brush stroke's adds: one undo step
+        f.sigStrokeFinished.connect(h.end_stroke)
         self.banner.reset_btn.clicked.connect(self.reset)
         self.banner.lower_btn.clicked.connect(self.lower_rates_and_reset)
         c.sigChanged.connect(self.change)

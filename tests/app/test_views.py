@@ -325,8 +325,9 @@ def test_field_context_menu_remove_and_resize(qtbot):
     release(vp, p, Qt.MouseButton.RightButton)
     QtWidgets.QApplication.processEvents()
     assert f.mode_menu.isVisible()                      # the marker's own menu, not the ViewBox's
-    texts = [a.text() for a in f.mode_menu.actions()]
-    assert texts[0] == "Remove mode" and texts[1].startswith("Wider") and texts[2].startswith("Narrower")
+    texts = [a.text() for a in f.mode_menu.actions() if not a.isSeparator()]
+    assert texts[0].startswith(f"mode {i + 1} at")                 # the menu names its mode (issue 12)
+    assert texts[1] == "Remove mode" and texts[2].startswith("Wider") and texts[3].startswith("Narrower")
     f.action_wider.trigger()
     f.mode_menu.hide()
     assert stds == [(i, pytest.approx(snap.target.stds[i] * 1.25))]
@@ -391,7 +392,7 @@ def test_field_hover_shows_coordinates(qtbot):
     mx, my = snap.target.means[4]
     move(vp, to_viewport(f, mx, my))
     assert f.hover_text.isVisible()
-    assert f.hover_text.textItem.toPlainText().startswith("mode 4")
+    assert f.hover_text.textItem.toPlainText().startswith("mode 5")   # mode index 4, counted from 1
     assert f"{mx:.3f}" in f.hover_text.textItem.toPlainText()
     assert f.markers[4].mouseHovering
     j = 17

@@ -12,7 +12,15 @@ with no empty bands: on every resize the plot's layout margins take up the spare
 
 Editing the target (drag, add, remove, resize a mode) is the ModeEditor's (mode_editor.py): it only
 emits signals, which the view passes on as its own; the owner applies the edit to the trainer, and
-the next snapshot carries the new target. The push arrows and G's manifold are in overlays.py.
+the next snapshot carries the new target. The brush (brush.py) draws modes along a stroke through the
+same signals, bracketed by sigStrokeStarted / sigStrokeFinished (one undo step a stroke). The push arrows
+and G's manifold are in overlays.py, the hover read-out in hover.py, the legend under the plot in
+legend.py, and Fit with the count of generated samples off view in range_fit.py; the Fit / Brush /
+Legend actions and their buttons are field_tools.py's.
+
+Draw order, bottom to top: D(x), G's manifold, the real cloud, the generated cloud (translucent fill,
+opaque rim: the real cloud shows through, and a well-trained G is seen on the data, not hidden under
+it), push arrows, mode rings, markers (hollow, translucent halo), then the read-out and the boxes.
 """
 
 from __future__ import annotations
@@ -26,11 +34,16 @@ from PySide6.QtCore import QCoreApplication, QEvent, Signal
 
 from .. import style
 from ..state import Layers
-from ._items import HeatmapItem, PointCloudItem, ScaledPlotWidget, cache_axes, decorations, pixel_size
+from . import range_fit
+from ._items import HeatmapItem, PointCloudItem, ScaledPlotWidget, cache_axes, decorations
+from .brush import Brush, FieldViewBox
+from .field_tools import FieldTools
+from .hover import HoverReadout
+from .legend import FieldLegend
 from .mode_editor import ModeEditor, ModeMarker
 from .overlays import ManifoldLines, PushArrows
 
-HOVER_PX = 7.0             # pick radius for hovering samples, in pixels
+LEGEND_ROW = 4             # the legend's row in the PlotItem's layout (below the bottom axis, row 3)
 LEFT_AXIS = 34             # fixed axis sizes (pixels at scale 1): the frame never moves with the tick labels
 BOTTOM_AXIS = 36
 
@@ -42,6 +55,8 @@ class FieldView(QtWidgets.QWidget):
     sigModeAdded = Signal(float, float)           # x, y (double-click on empty space)
     sigModeRemoved = Signal(int)                  # index (context menu "Remove mode")
     sigModeStdChanged = Signal(int, float)        # index, new std (menu "Wider"/"Narrower", wheel)
+    sigStrokeStarted = Signal()                   # a brush stroke begins: its adds are one edit ...
+    sigStrokeFinished = Signal(int)               # ... which ends here (modes laid)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, scale: float | None = None):
         super().__init__(parent)
@@ -57,13 +72,14 @@ class FieldView(QtWidgets.QWidget):
         self._build_overlays()
         self._build_hover()
         self._build_modes()
+        self._build_aids()
         self.retranslate()
         self._apply_scale()
         self.set_layers(self._layers)  # apply the initial visibility
         self.view.setRange(xRange=(-3, 3), yRange=(-3, 3), padding=0)
 
     def _build_plot(self) -> None:
-        self.plot_widget = ScaledPlotWidget(background=style.BACKGROUND)
+        self.plot_widget = ScaledPlotWidget(background=style.BACKGROUND, viewBox=FieldViewBox())
         self.plot_widget.setMinimumSize(200, 200)
         self.plot_widget.sigResized.connect(self._fit)
         self.plot_widget.setToolTip("")
@@ -101,10 +117,10 @@ class FieldView(QtWidgets.QWidget):
         # frame of the generated cloud without calling Python (a drag renews the pixmap each frame)
         self.real_item.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.fake_item = PointCloudItem(name="generated (p_g)")
-        # the real points (small) over the generated ones (larger, outlined): where G has found a
-        # mode, both show; the other way round a tight real cloud vanishes under the orange
-        self.real_item.setZValue(12)
-        self.fake_item.setZValue(10)
+        # the generated points (larger, translucent fill, opaque dark rim) over the real ones: where G has
+        # found a mode both show; with the real cloud on top a well-trained G vanished under the blue
+        self.real_item.setZValue(10)
+        self.fake_item.setZValue(12)
         self.plot.addItem(self.real_item)
         self.plot.addItem(self.fake_item)
 
@@ -117,16 +133,12 @@ class FieldView(QtWidgets.QWidget):
         self.plot.addItem(self.manifold_item)
 
     def _build_hover(self) -> None:
-        self.hover_text = pg.TextItem(anchor=(0.0, 1.0), color=style.FOREGROUND,
-                                      fill=pg.mkBrush(255, 255, 255, 215), border=pg.mkPen(style.FOREGROUND))
-        self.hover_text.setZValue(40)
-        self.hover_text.hide()
-        self.plot.addItem(self.hover_text, ignoreBounds=True)
-        self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.hover = HoverReadout(self)
+        self.hover_text = self.hover.text
         self.plot_widget.viewport().installEventFilter(self)
 
     def _build_modes(self) -> None:
-        self.modes = ModeEditor(self.plot, self._show_hover, self._scale, self)
+        self.modes = ModeEditor(self.plot, self.hover.show, self._scale, self)
         self.modes.sigModeMoved.connect(self.sigModeMoved)
         self.modes.sigModeAdded.connect(self.sigModeAdded)
         self.modes.sigModeRemoved.connect(self.sigModeRemoved)
@@ -136,6 +148,22 @@ class FieldView(QtWidgets.QWidget):
         self.action_remove = self.modes.action_remove
         self.action_wider = self.modes.action_wider
         self.action_narrower = self.modes.action_narrower
+
+    def _build_aids(self) -> None:
+        """The legend, the Fit / Brush / Legend tools with the off-view count and notices, the brush."""
+        self.legend = FieldLegend(self._scale)
+        self.plot.layout.addItem(self.legend, LEGEND_ROW, 0, 1, 6)   # under the bottom axis, the plot's width
+        self._fit_on = False
+        self.tools = FieldTools(self)
+        self.off_view_box, self.notice_box = self.tools.off_view_box, self.tools.notice_box
+        self.action_fit, self.action_brush = self.tools.action_fit, self.tools.action_brush
+        self.action_legend = self.tools.action_legend
+        self.brush = Brush(self.view, self.modes, self.sigStrokeStarted.emit, self.sigStrokeFinished.emit,
+                           self.tools.say_full)
+        self.modes.sigFull.connect(self.tools.say_full)
+        self.action_fit.toggled.connect(self.set_fit)
+        self.action_brush.toggled.connect(self.set_brush)
+        self.action_legend.toggled.connect(self.set_legend)
 
     # ================================================================ public API
     def update_snapshot(self, snap) -> None:
@@ -156,6 +184,10 @@ class FieldView(QtWidgets.QWidget):
         if lay.manifold:
             self._manifold.update(snap, self._grid)
         self.modes.sync(snap.target)
+        if self._fit_on and not self._zoomed:
+            self._follow_fit(snap)
+        self.tools.count_off_view()
+        self.hover.refresh()   # the mouse stands still while the samples and D change under it
 
     def clear(self) -> None:
         """Forget the drawn frame (a reset, a loaded session): the next snapshot is drawn from scratch."""
@@ -166,6 +198,7 @@ class FieldView(QtWidgets.QWidget):
         self._manifold.clear()
         self.modes.clear()
         self.hover_text.hide()
+        self.tools.count_off_view()
 
     def set_layers(self, layers: Layers) -> None:
         """Show or hide each layer; a layer shown again draws the last snapshot at once."""
@@ -180,6 +213,7 @@ class FieldView(QtWidgets.QWidget):
         self.fake_item.setVisible(layers.fake)
         self.push_item.setVisible(layers.push)
         self.manifold_item.setVisible(layers.manifold)
+        self.tools.count_off_view()
 
     def layers(self) -> Layers:
         return self._layers
@@ -206,11 +240,55 @@ class FieldView(QtWidgets.QWidget):
         return self.modes.prepare_menu(index)
 
     def reset_view(self) -> None:
-        """Frame the snapshot grid again (after the user zoomed or panned)."""
+        """Frame the snapshot grid again (after the user zoomed or panned), or the Fit range while Fit is on."""
         self._zoomed = False
-        if self._grid is not None:
-            g = self._grid
-            self.view.setRange(xRange=(g.xmin, g.xmax), yRange=(g.ymin, g.ymax), padding=0)
+        self._frame()
+
+    def set_fit(self, on: bool) -> None:
+        """Fit on: the view takes in every generated sample and the whole target, and follows them; off: the
+        preset's grid again. A zoom or pan by hand turns it off."""
+        on = bool(on)
+        if self.action_fit.isChecked() != on:
+            self.action_fit.setChecked(on)     # toggled comes back here
+            return
+        if on == self._fit_on:
+            return
+        self._fit_on = on
+        self._zoomed = False
+        self._frame()
+
+    def fit_on(self) -> bool:
+        return self._fit_on
+
+    def set_brush(self, on: bool) -> None:
+        """Brush on: a left-drag lays small modes along its path (brush.py); off: it pans again."""
+        if self.action_brush.isChecked() != bool(on):
+            self.action_brush.setChecked(bool(on))
+            return
+        self.brush.set_active(bool(on))
+        vp = self.plot_widget.viewport()
+        if on:
+            vp.setCursor(QtCore.Qt.CursorShape.CrossCursor)
+        else:
+            vp.unsetCursor()
+
+    def set_legend(self, on: bool) -> None:
+        """Show or hide the legend under the plot (its row then takes no room)."""
+        if self.action_legend.isChecked() != bool(on):
+            self.action_legend.setChecked(bool(on))
+            return
+        self.legend.set_shown(bool(on))
+        self._deco = None
+        self._fit()
+
+    def notice(self, text: str) -> None:
+        """A short message on the field (bottom left) for a few seconds: where the user is looking."""
+        self.tools.notice(text)
+
+    @property
+    def off_view(self):
+        """The generated samples outside the range shown (range_fit.OffView), as last counted."""
+        return self.tools.off_view
 
     def width_for_height(self, height: float) -> int:
         """The widget width at which a plot area of the grid's shape fills `height` with no spare room."""
@@ -228,6 +306,8 @@ class FieldView(QtWidgets.QWidget):
 
     def retranslate(self) -> None:
         """Set the texts that are not redrawn with each snapshot in the current language."""
+        self.legend.retranslate()
+        self.tools.retranslate()
         self.colorbar.setToolTip(QCoreApplication.translate(
             "FieldView", "D(x): the discriminator's probability that x is a real sample: purple = likely "
             "real, green = likely generated. 0.5 (white) means it cannot tell, which is where training "
@@ -235,6 +315,14 @@ class FieldView(QtWidgets.QWidget):
         self._style_colorbar()
         self.modes.retranslate()
         self.hover_text.hide()
+
+    def enterEvent(self, e) -> None:
+        self.tools.set_hover(True)
+        super().enterEvent(e)
+
+    def leaveEvent(self, e) -> None:
+        self.tools.set_hover(False)
+        super().leaveEvent(e)
 
     def changeEvent(self, e: QEvent) -> None:
         if e.type() == QEvent.Type.LanguageChange:
@@ -244,6 +332,23 @@ class FieldView(QtWidgets.QWidget):
     # ================================================================ layout
     def _on_manual_range(self, *_):
         self._zoomed = True
+        if self._fit_on:           # the user took the range in hand: Fit goes off, the range stays theirs
+            self._fit_on = False
+            self.action_fit.setChecked(False)
+
+    def _frame(self) -> None:
+        """Set the range to the grid, or to the Fit range while Fit is on."""
+        g = self._grid
+        if g is None:
+            return
+        box = range_fit.fit_range(g, self._snap.fake, self._snap.target) if self._fit_on and self._snap else None
+        x0, x1, y0, y1 = box if box is not None else (g.xmin, g.xmax, g.ymin, g.ymax)
+        self.view.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    def _follow_fit(self, snap) -> None:
+        (x0, x1), (y0, y1) = self.view.viewRange()
+        if range_fit.needs_refit((x0, x1, y0, y1), range_fit.needed_box(self._grid, snap.fake, snap.target)):
+            self._frame()
 
     def _set_grid(self, grid) -> None:
         old = self._grid
@@ -251,7 +356,7 @@ class FieldView(QtWidgets.QWidget):
         self._zoomed = False
         if old is None or not math.isclose(_aspect(old), _aspect(grid), rel_tol=1e-9):
             self._fit()
-        self.view.setRange(xRange=(grid.xmin, grid.xmax), yRange=(grid.ymin, grid.ymax), padding=0)
+        self._frame()
 
     def _fit(self) -> None:
         """Make the ViewBox exactly the grid's shape, centred: layout margins take the spare room.
@@ -273,9 +378,9 @@ class FieldView(QtWidgets.QWidget):
         lay.setContentsMargins(left + ex_w / 2, top + ex_h / 2, right + ex_w / 2, bottom + ex_h / 2)
         lay.activate()
         self._style_colorbar()
-        g = self._grid
-        if g is not None and not self._zoomed:   # the user's zoom or pan holds until reset_view or a new grid
-            self.view.setRange(xRange=(g.xmin, g.xmax), yRange=(g.ymin, g.ymax), padding=0)
+        if not self._zoomed:   # the user's zoom or pan holds until reset_view or a new grid
+            self._frame()
+        self.tools.place()
 
     def _base_margins(self) -> tuple[float, float, float, float]:
         # room above for the top tick labels (of the y axis and of the colour bar), a little elsewhere
@@ -322,66 +427,9 @@ class FieldView(QtWidgets.QWidget):
         ticks = style.CRITIC_TICKS if self._critic else style.D_TICKS
         self._bar_text = style.style_colorbar(self.colorbar, labels, ticks, self._scale, length, "FieldView")
 
-    # ================================================================ hover read-out
-    def _show_hover(self, x: float, y: float, text: str) -> None:
-        self.hover_text.setText(text)
-        self.hover_text.setPos(x, y)
-        self.hover_text.show()
-
-    @staticmethod
-    def _nearest(points: np.ndarray | None, x: float, y: float, r: float) -> int:
-        if points is None or len(points) == 0:
-            return -1
-        d2 = (points[:, 0] - x) ** 2 + (points[:, 1] - y) ** 2
-        i = int(np.argmin(d2))
-        return i if d2[i] <= r * r else -1
-
-    def _on_mouse_moved(self, scene_pos) -> None:
-        if not self.view.sceneBoundingRect().contains(scene_pos):
-            self.hover_text.hide()
-            return
-        if self.modes.is_dragging():
-            return  # the drag shows the mode's read-out
-        pt = self.view.mapSceneToView(scene_pos)
-        x, y = float(pt.x()), float(pt.y())
-        i = self.modes.mode_at(x, y)
-        if i >= 0:
-            self.modes.show_readout(i)
-            return
-        snap = self._snap
-        r = HOVER_PX * pixel_size(self.view)
-        if snap is not None:
-            if self._layers.fake:
-                j = self._nearest(snap.fake, x, y, r)
-                if j >= 0:
-                    px, py = snap.fake[j]
-                    self._show_hover(float(px), float(py), QCoreApplication.translate(
-                        "FieldView", "generated  ({0:.3f}, {1:.3f})").format(float(px), float(py)))
-                    return
-            if self._layers.real:
-                j = self._nearest(snap.real, x, y, r)
-                if j >= 0:
-                    px, py = snap.real[j]
-                    self._show_hover(float(px), float(py), QCoreApplication.translate(
-                        "FieldView", "real  ({0:.3f}, {1:.3f})").format(float(px), float(py)))
-                    return
-        self._show_hover(x, y, f"({x:.3f}, {y:.3f}){self._field_value_text(x, y)}")
-
-    def _field_value_text(self, x: float, y: float) -> str:
-        snap, g = self._snap, self._grid
-        if snap is None or g is None or not self._layers.heatmap:
-            return ""
-        ix = int((x - g.xmin) / (g.xmax - g.xmin) * g.n)
-        iy = int((y - g.ymin) / (g.ymax - g.ymin) * g.n)
-        if not (0 <= ix < g.n and 0 <= iy < g.n):
-            return ""
-        if snap.d_prob is not None:
-            return f"  D = {float(snap.d_prob[iy, ix]):.3f}"
-        return QCoreApplication.translate("FieldView", "  critic = {0:.3g}").format(float(snap.d_logits[iy, ix]))
-
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Leave:
-            self.hover_text.hide()
+            self.hover.left()
         return False
 
     # ================================================================ presenter scale
@@ -393,7 +441,7 @@ class FieldView(QtWidgets.QWidget):
         self.real_item.setBrush(style.brush(style.REAL))
         self.fake_item.setSize(style.point_size(style.FAKE_SIZE, s))
         self.fake_item.setPen(style.pen(style.FAKE_EDGE, 1.0, ps))
-        self.fake_item.setBrush(style.brush(style.FAKE))
+        self.fake_item.setBrush(style.brush(style.FAKE, alpha=style.FAKE_ALPHA))
         self._push.set_scale(s)
         self._manifold.set_scale(s)
         self.modes.set_scale(s)
@@ -404,6 +452,8 @@ class FieldView(QtWidgets.QWidget):
         self.colorbar.getAxis("left").setWidth(int(round(2.2 * style.FONT_PT * s)))   # the rotated title
         self._style_colorbar()
         self.hover_text.setFont(style.font(s))
+        self.legend.set_scale(s)
+        self.tools.set_scale(s)
         self._deco = None
         self._fit()
 

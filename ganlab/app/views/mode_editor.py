@@ -8,6 +8,9 @@ target. Until it does, the editor keeps showing the user's edit (a dragged marke
 dropped, a removed marker stays hidden, a new std shows in its ring) for up to PENDING_TIMEOUT_S,
 so the interaction works the same whether training runs, is paused, or snapshots lag a few frames.
 Indices in the signals are those of the target the owner holds, after removals not yet in a snapshot.
+An added mode shows at once as a small ghost dot until a snapshot carries it (the owner's count of modes
+is what the editor shows plus those ghosts: `owner_count`, which the brush needs for its modes' indices).
+While the brush is on (`set_locked`), markers do not move, so a stroke may start on one.
 
 Mode markers are hollow reticles (a white ring with a dark halo and four ticks) so a tight real
 cloud under a marker stays visible.
@@ -23,21 +26,22 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 
-from ...core.target import MAX_STD, MIN_STD
+from ...core.target import MAX_MODES, MAX_STD, MIN_STD
 from .. import style
-from ._items import pixel_size
+from ._items import PointCloudItem, pixel_size
 
 PENDING_TIMEOUT_S = 1.5    # how long a local edit wins over snapshots that do not show it yet
 STD_FACTOR = 1.25          # "Wider" / "Narrower" and one wheel notch
 RING_SIGMAS = 2.0          # each mode's ring is drawn at this many stds
 RING_SEGMENTS = 40
+GHOST_SIZE = 9.0           # an added mode before a snapshot shows it (pixels at scale 1)
 MARKER_LINE = 1.6          # the marker's white line, and its dark halo (pixels at scale 1)
 MARKER_HALO = 4.0
 RING_R = 0.30              # the marker's ring radius, as a fraction of its size
 TICK_IN = 0.36             # the four ticks run from here to 0.5 (outside the ring, never over its inside)
 
 
-def _marker_path() -> QtGui.QPainterPath:
+def marker_path() -> QtGui.QPainterPath:
     """A hollow reticle, size 1, centred at 0: a ring and four short ticks outside it.
 
     The ring is a closed subpath, so its inside belongs to the item's shape (it can be grabbed
@@ -48,6 +52,11 @@ def _marker_path() -> QtGui.QPainterPath:
         p.moveTo(TICK_IN * dx, TICK_IN * dy)
         p.lineTo(0.5 * dx, 0.5 * dy)
     return p
+
+
+def marker_halo(ps: float) -> QtGui.QPen:
+    """The marker's dark halo: translucent, so generated points under the ring still show through it."""
+    return style.pen(style.MARKER_EDGE, MARKER_HALO, ps, alpha=style.MARKER_HALO_ALPHA)
 
 
 def _marker_tooltip() -> str:
@@ -65,13 +74,13 @@ class ModeMarker(pg.TargetItem):
     def __init__(self, editor: ModeEditor, index: int, x: float, y: float, scale: float):
         ps = style.point_scale(scale)    # the marker grows like the points, not like the text
         super().__init__(
-            pos=(float(x), float(y)), size=style.point_size(style.MARKER_SIZE, scale), symbol=_marker_path(),
+            pos=(float(x), float(y)), size=style.point_size(style.MARKER_SIZE, scale), symbol=marker_path(),
             pen=style.pen(style.MARKER_FILL, MARKER_LINE, ps), brush=QtGui.QBrush(Qt.BrushStyle.NoBrush),
             hoverPen=style.pen(style.MARKER_HOVER, MARKER_LINE, ps),
             hoverBrush=style.brush(style.MARKER_HOVER, alpha=70), movable=True)
         self.editor = editor
         self.index = index
-        self.halo = style.pen(style.MARKER_EDGE, MARKER_HALO, ps)
+        self.halo = marker_halo(ps)
         self._brect = (None, QtCore.QRectF())
         self.setZValue(30)
         # drawn into a pixmap once (antialiased, twice over) and blitted after that: moving the marker
@@ -83,7 +92,7 @@ class ModeMarker(pg.TargetItem):
         self.prepareGeometryChange()
         ps = style.point_scale(scale)
         self.scale = style.point_size(style.MARKER_SIZE, scale)
-        self.halo = style.pen(style.MARKER_EDGE, MARKER_HALO, ps)
+        self.halo = marker_halo(ps)
         self._brect = (None, QtCore.QRectF())
         self.setPen(style.pen(style.MARKER_FILL, MARKER_LINE, ps))
         self.setHoverPen(style.pen(style.MARKER_HOVER, MARKER_LINE, ps))
@@ -141,6 +150,7 @@ class ModeEditor(QtCore.QObject):
     sigModeAdded = Signal(float, float)           # x, y (double-click on empty space)
     sigModeRemoved = Signal(int)                  # index (context menu "Remove mode")
     sigModeStdChanged = Signal(int, float)        # index, new std (menu "Wider"/"Narrower", wheel)
+    sigFull = Signal()                            # an add was refused: the target has MAX_MODES modes
 
     def __init__(self, plot: pg.PlotItem, readout: Callable[[float, float, str], None], scale: float,
                  parent: QtWidgets.QWidget):
@@ -159,6 +169,14 @@ class ModeEditor(QtCore.QObject):
         self._pending_pos: dict[int, tuple[float, float, float]] = {}   # index -> x, y, until (monotonic s)
         self._pending_std: dict[int, tuple[float, float]] = {}          # index -> std, until
         self._removed: set[int] = set()
+        self._adds: list[tuple[float, float]] = []   # modes added but not yet in a snapshot (oldest first)
+        self._adds_until = 0.0
+        self.ghost_item = PointCloudItem()
+        self.ghost_item.setZValue(29)
+        plot.addItem(self.ghost_item, ignoreBounds=True)
+        self.max_modes = MAX_MODES                   # the target's limit (core/target.py)
+        self.locked = False                          # the brush is on: markers do not move
+        self.stroking = False                        # a brush stroke is under way: no rebuild until it ends
         self._syncing = False
         self._build_menu(parent)
         plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
@@ -167,6 +185,12 @@ class ModeEditor(QtCore.QObject):
     def _build_menu(self, parent: QtWidgets.QWidget) -> None:
         self.menu = QtWidgets.QMenu(parent)
         self._menu_index = -1
+        self.action_title = self.menu.addAction("")   # names the mode; disabled, only a heading
+        self.action_title.setEnabled(False)
+        bold = self.action_title.font()
+        bold.setBold(True)
+        self.action_title.setFont(bold)
+        self.menu.addSeparator()
         self.action_remove = self.menu.addAction("")
         self.action_wider = self.menu.addAction("")
         self.action_narrower = self.menu.addAction("")
@@ -178,19 +202,24 @@ class ModeEditor(QtCore.QObject):
     # ================================================================ public API
     def sync(self, target) -> None:
         """Follow the snapshot's target without fighting a drag or an edit not yet in a snapshot."""
-        if target is self._target and not self._pending_pos and not self._pending_std:
+        if target is self._target and not self._pending_pos and not self._pending_std and not self._adds:
             return
+        now = time.monotonic()
+        if self._adds and now > self._adds_until:
+            self._set_adds([])   # the owner never showed them (refused): stop promising them
         means = np.asarray(target.means, dtype=np.float64)
         stds = np.asarray(target.stds, dtype=np.float64)
         # a new mode count, or any new target after a removal (indices shift), rebuilds the markers
         if len(means) != len(self.markers) or (self._removed and target is not self._target):
             if self.is_dragging():
-                return  # rebuild after the drop; self._target stays old so we come back
+                return  # rebuild after the drop (or the stroke); self._target stays old so we come back
+            grown = len(means) - len(self.visible())
+            if grown > 0 and self._adds:
+                self._set_adds(self._adds[grown:])   # these adds are in the snapshot now
             self._rebuild(means, stds)
             self._target = target
             return
         self._target = target
-        now = time.monotonic()
         changed = self._follow_means(means, now)
         changed = self._follow_stds(stds, now) or changed
         if changed:
@@ -199,6 +228,7 @@ class ModeEditor(QtCore.QObject):
     def clear(self) -> None:
         """Forget the markers and every edit not yet in a snapshot: the next target is drawn from scratch."""
         self._rebuild(np.zeros((0, 2)), np.zeros(0))
+        self._set_adds([])
         self._target = None
 
     def set_scale(self, scale: float) -> None:
@@ -206,8 +236,35 @@ class ModeEditor(QtCore.QObject):
         self.ring_item.setPen(style.pen(style.MARKER_EDGE, style.RING_WIDTH, scale, alpha=150))
         for m in self.markers:
             m.set_scale(scale)
+        self.ghost_item.setSize(style.point_size(GHOST_SIZE, scale))
+        self.ghost_item.setPen(marker_halo(style.point_scale(scale)))
+        self.ghost_item.setBrush(style.brush(style.MARKER_FILL))
+
+    def set_locked(self, locked: bool) -> None:
+        """Markers do not move while locked (the brush is on): a drag that starts on one draws instead."""
+        self.locked = locked
+        for m in self.markers:
+            m.movable = not locked
+
+    def owner_count(self) -> int:
+        """How many modes the owner's target has now: those shown, less removals, plus adds not yet shown."""
+        return len(self.visible()) + len(self._adds)
+
+    def add_mode(self, x: float, y: float, std: float | None = None) -> bool:
+        """Ask the owner for a new mode at (x, y) (with `std`, else the owner's default); False when the
+        target is full (max_modes), and then nothing is sent."""
+        index = self.owner_count()
+        if index >= self.max_modes:
+            return False
+        self.sigModeAdded.emit(float(x), float(y))
+        if std is not None:
+            self.sigModeStdChanged.emit(index, float(min(max(std, MIN_STD), MAX_STD)))
+        self._adds_until = time.monotonic() + PENDING_TIMEOUT_S
+        self._set_adds([*self._adds, (float(x), float(y))])
+        return True
 
     def retranslate(self) -> None:
+        self._title_menu(self._menu_index)
         self.action_remove.setText(QCoreApplication.translate("FieldView", "Remove mode"))
         self.action_wider.setText(QCoreApplication.translate("FieldView", "Wider (std x 1.25)"))
         self.action_narrower.setText(QCoreApplication.translate("FieldView", "Narrower (std / 1.25)"))
@@ -228,7 +285,10 @@ class ModeEditor(QtCore.QObject):
         return [i for i in range(len(self.markers)) if i not in self._removed]
 
     def is_dragging(self) -> bool:
-        return any(m.moving for m in self.markers)
+        """A marker is dragged or a brush stroke is under way: the markers are not rebuilt now. (A stroke
+        counts while it lays modes: one whose end never came does not freeze the markers.)"""
+        stroke = self.stroking and time.monotonic() < self._adds_until
+        return stroke or any(m.moving for m in self.markers)
 
     def mode_at(self, x: float, y: float) -> int:
         """Index of the visible marker under (x, y), or -1."""
@@ -245,15 +305,27 @@ class ModeEditor(QtCore.QObject):
         """Show mode i's position and std next to it."""
         x, y = (float(v) for v in self._shown_means[i])
         self._readout(x, y, QCoreApplication.translate("FieldView", "mode {0}  ({1:.3f}, {2:.3f})  std {3:.3g}")
-                      .format(i, x, y, float(self._shown_stds[i])))
+                      .format(i + 1, x, y, float(self._shown_stds[i])))   # counted from 1, as undo and the curves do
 
     def prepare_menu(self, index: int) -> QtWidgets.QMenu:
         """The context menu of mode `index`, ready to pop up (tests trigger its actions directly)."""
         self._menu_index = index
+        self._title_menu(index)
         n_visible = len(self.markers) - len(self._removed)
         self.action_remove.setEnabled(n_visible > 1)
         self.action_remove.setToolTip("" if n_visible > 1 else "a target needs at least one mode")
         return self.menu
+
+    def _title_menu(self, index: int) -> None:
+        """Name the mode in the menu's first (disabled) entry: which mode the actions below act on."""
+        if not 0 <= index < len(self._shown_means):
+            self.action_title.setText("")
+            return
+        x, y = (float(v) for v in self._shown_means[index])
+        text = QCoreApplication.translate("FieldView", "mode {0} at ({1:.2f}, {2:.2f}), std {3:.3g}").format(
+            index + 1, x, y, float(self._shown_stds[index]))
+        self.action_title.setText(text)
+        self.menu.setTitle(text)
 
     def open_menu(self, index: int, screen_pos) -> None:
         self.prepare_menu(index)
@@ -315,6 +387,7 @@ class ModeEditor(QtCore.QObject):
         self._removed.clear()
         for i, (x, y) in enumerate(means):
             m = ModeMarker(self, i, x, y, self._scale)
+            m.movable = not self.locked
             m.sigPositionChanged.connect(self._on_marker_moved)
             m.sigPositionChangeFinished.connect(self._on_marker_dropped)
             self.plot.addItem(m, ignoreBounds=True)
@@ -339,6 +412,11 @@ class ModeEditor(QtCore.QObject):
         connect = np.ones((len(c), RING_SEGMENTS + 1), dtype=bool)
         connect[:, -1] = False
         self.ring_item.setData(x, y, connect=connect.ravel())
+
+    def _set_adds(self, adds: list[tuple[float, float]]) -> None:
+        self._adds = adds
+        pts = np.asarray(adds, dtype=np.float64).reshape(-1, 2)
+        self.ghost_item.setData(pos=pts)
 
     # ================================================================ edits
     def _owner_index(self, i: int) -> int:
@@ -385,8 +463,8 @@ class ModeEditor(QtCore.QObject):
         self.sigModeStdChanged.emit(self._owner_index(index), new)
 
     def _on_mouse_clicked(self, ev) -> None:
-        if not ev.double() or ev.button() != Qt.MouseButton.LeftButton:
-            return
+        if not ev.double() or ev.button() != Qt.MouseButton.LeftButton or ev.isAccepted() or self.locked:
+            return  # (locked: the brush's click already laid a mode there)
         scene_pos = ev.scenePos()
         if not self.view.sceneBoundingRect().contains(scene_pos):
             return
@@ -395,4 +473,5 @@ class ModeEditor(QtCore.QObject):
         if self.mode_at(x, y) >= 0:
             return  # on a marker: not empty space
         ev.accept()
-        self.sigModeAdded.emit(x, y)
+        if not self.add_mode(x, y):
+            self.sigFull.emit()
