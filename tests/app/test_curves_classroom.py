@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
-from test_views import LOSS_COLUMNS, history_dict, make_snapshot, shown
+from snapshots import LOSS_COLUMNS, drawn_labels, history_dict, make_snapshot, shown
 
 from ganlab.app.presenter import elided
 from ganlab.app.views import CurvesView, TheoryView
@@ -24,17 +24,6 @@ from ganlab.app.views.axes import log_ticks
 from ganlab.app.views.markers import EVENT_TEXTS, MAX_MARKERS
 from ganlab.core.events import TEMPLATES, Event
 from ganlab.core.snapshot import METRIC_COLUMNS
-
-
-def drawn_labels(axis) -> list[tuple[QtCore.QRectF, str]]:
-    """(rect in the axis' coordinates, text) of the tick labels pyqtgraph draws (it drops ones that overflow)."""
-    img = QtGui.QImage(10, 10, QtGui.QImage.Format.Format_ARGB32)
-    p = QtGui.QPainter(img)
-    try:
-        specs = axis.generateDrawSpecs(p)
-    finally:
-        p.end()
-    return [(rect, text) for rect, _, text in specs[2]] if specs else []
 
 
 def metrics_with(kl_a: np.ndarray, kl_b: np.ndarray | None = None) -> dict:

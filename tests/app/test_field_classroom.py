@@ -10,7 +10,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
 from qtinput import drag, move, press, record, release, to_viewport
-from test_views import make_snapshot, shown
+from snapshots import drawn_labels, make_snapshot, shown
 
 from ganlab.app import style
 from ganlab.app.views import FieldView, _items, brush, range_fit
@@ -365,3 +365,20 @@ def test_a_brush_stroke_is_one_undo_step_in_the_window(qtbot, make_window):
     qtbot.waitUntil(lambda: len(w.field.markers) == t0.n_modes + n, timeout=5000)
     QTest.keyClick(w, Qt.Key.Key_F)
     assert w.field.fit_on()
+
+
+# ============================================================ the critic's colour bar (as in the theory view)
+@pytest.mark.parametrize("loss", ["wgan-gp", "hinge"])
+def test_field_critic_colour_bar_has_round_values(qtbot, loss):
+    f = shown(qtbot, FieldView())
+    snap = make_snapshot(loss=loss)
+    f.update_snapshot(snap)
+    QtWidgets.QApplication.processEvents()
+    texts = [s for _, s in drawn_labels(f.colorbar.axis)]
+    assert len(texts) >= 3 and "0" in texts                    # was "0" alone: the ±max ends were dropped
+    m = float(np.abs(snap.d_logits).max())
+    for pos, text in f.colorbar.axis._tickLevels[0]:
+        assert pos == pytest.approx(0.5 + 0.5 * float(text) / m)
+    f.update_snapshot(make_snapshot(loss="nonsaturating", seed=1))
+    QtWidgets.QApplication.processEvents()
+    assert [s for _, s in drawn_labels(f.colorbar.axis)] == ["0", "0.5", "1"]

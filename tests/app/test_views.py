@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
+from snapshots import LOSS_COLUMNS, history_dict, make_snapshot, shown  # noqa: E402, F401
 
 from ganlab.app import language, style
 from ganlab.app.state import Layers
@@ -23,41 +24,10 @@ from ganlab.app.views.protocol import SnapshotView
 from ganlab.app.views.theory_view import NO_THEORY_TEXT, no_dstar_text
 from ganlab.core import losses as core_losses
 from ganlab.core.config import Config
-from ganlab.core.coverage import mode_coverage
-from ganlab.core.grid import Grid
-from ganlab.core.history import History
 from ganlab.core.observer import Observer
-from ganlab.core.presets import ring
-from ganlab.core.snapshot import METRIC_COLUMNS, Snapshot
+from ganlab.core.snapshot import METRIC_COLUMNS
 from ganlab.core.target import GaussianMixture
-from ganlab.core.theory import compute_theory
 from ganlab.core.trainer import Trainer
-
-LOSS_COLUMNS = ("step", "loss_d", "loss_g", "grad_norm_g")
-
-
-# ============================================================ snapshots
-def make_snapshot(loss: str = "nonsaturating", n: int = 400, grid_n: int = 64, seed: int = 0,
-                  iteration: int = 0, target: GaussianMixture | None = None, theory: bool = True,
-                  manifold_shape=(12, 12), losses: dict | None = None, metrics: dict | None = None) -> Snapshot:
-    """A real Snapshot with known, seeded arrays (no networks involved)."""
-    rng = np.random.default_rng(seed)
-    target = target if target is not None else ring(8)
-    grid = Grid.for_target(target, n=grid_n)
-    real = target.sample_numpy(n, rng).astype(np.float32)
-    fake = (rng.standard_normal((n, 2)) * 0.9 + [0.3, -0.2]).astype(np.float32)
-    pts = grid.points64()
-    logits = (1.5 * np.sin(pts[:, 0] + 0.1 * seed) + pts[:, 1]).reshape(grid.n, grid.n).astype(np.float32)
-    d_prob = core_losses.logits_to_prob(loss, logits)
-    d_prob = None if d_prob is None else d_prob.astype(np.float32)
-    fields = compute_theory(target, fake, grid, d_prob=d_prob) if theory else None
-    cov = mode_coverage(fake, target) if theory else None
-    push = rng.standard_normal((n, 2)).astype(np.float32)
-    manifold = None if manifold_shape is None else rng.standard_normal((*manifold_shape, 2)).astype(np.float32)
-    return Snapshot(iteration=iteration, target=target, loss=loss, real=real, fake=fake, grid=grid,
-                    d_logits=logits, d_prob=d_prob, theory=fields, coverage=cov, fake_push=push,
-                    manifold=manifold, losses=losses or {}, metrics=metrics or {},
-                    has_dstar=core_losses.has_closed_form_dstar(loss))
 
 
 @pytest.fixture(scope="module")
@@ -67,14 +37,6 @@ def live():
                                 "discriminator.width": 32})
     trainer = Trainer(cfg)
     return trainer, Observer(trainer)
-
-
-def shown(qtbot, widget, w=640, h=640):
-    qtbot.addWidget(widget)
-    widget.resize(w, h)
-    widget.show()
-    QtWidgets.QApplication.processEvents()
-    return widget
 
 
 from qtinput import double_click, drag, move, pixel, press, record, release, to_viewport, wheel  # noqa: E402, F401
@@ -660,12 +622,6 @@ def test_theory_off(qtbot):
 
 
 # ============================================================ CurvesView
-def history_dict(columns, rows: np.ndarray) -> dict:
-    h = History(columns)
-    h.load(rows)
-    return h.view()
-
-
 def test_curves_decimate_long_history_and_keep_spikes(qtbot):
     c = shown(qtbot, CurvesView(max_fps=None), 1200, 800)
     n = 200_000

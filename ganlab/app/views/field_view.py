@@ -42,6 +42,7 @@ from .hover import HoverReadout
 from .legend import FieldLegend
 from .mode_editor import ModeEditor, ModeMarker
 from .overlays import ManifoldLines, PushArrows
+from .theory_text import critic_ticks
 
 LEGEND_ROW = 4             # the legend's row in the PlotItem's layout (below the bottom axis, row 3)
 LEFT_AXIS = 34             # fixed axis sizes (pixels at scale 1): the frame never moves with the tick labels
@@ -109,6 +110,7 @@ class FieldView(QtWidgets.QWidget):
         cache_axes(self.plot, self.colorbar)
         self._bar_text = ""
         self._critic = False
+        self._bar_ticks = style.D_TICKS     # the critic's round values (theory_text.critic_ticks) under WGAN-GP
         self._image_rect_grid = None   # ImageItem.setRect needs an image: set after the first setImage
 
     def _build_clouds(self) -> None:
@@ -411,8 +413,10 @@ class FieldView(QtWidgets.QWidget):
         self._heat_src = src
         d = snap.d_prob
         critic = d is None
-        if critic != self._critic:
+        ticks = critic_ticks(snap.d_logits) if critic else style.D_TICKS
+        if critic != self._critic or ticks != self._bar_ticks:
             self._critic = critic
+            self._bar_ticks = ticks
             self._style_colorbar()
         img = style.critic_to_unit(snap.d_logits) if critic else d
         self.image.setImage(img, autoLevels=False)
@@ -424,8 +428,8 @@ class FieldView(QtWidgets.QWidget):
     def _style_colorbar(self) -> None:
         length = self.view.height() if self.view.height() > 20 else None
         labels = style.CRITIC_BAR_LABELS if self._critic else style.D_BAR_LABELS
-        ticks = style.CRITIC_TICKS if self._critic else style.D_TICKS
-        self._bar_text = style.style_colorbar(self.colorbar, labels, ticks, self._scale, length, "FieldView")
+        self._bar_text = style.style_colorbar(self.colorbar, labels, self._bar_ticks, self._scale, length, "FieldView")
+        self.colorbar.getAxis("left").resizeEvent()   # centre the caption again: pyqtgraph does it on a resize only
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Leave:
