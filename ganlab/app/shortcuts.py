@@ -37,6 +37,8 @@ MOUSE = (
      QT_TRANSLATE_NOOP("Shortcuts", "change that mode's spread (std)")),
     (QT_TRANSLATE_NOOP("Shortcuts", "Hover"),
      QT_TRANSLATE_NOOP("Shortcuts", "coordinates, D(x), the point or mode under the mouse")),
+    (QT_TRANSLATE_NOOP("Shortcuts", "Brush on (B): drag"),
+     QT_TRANSLATE_NOOP("Shortcuts", "lay small modes along the stroke (one undo step)")),
     (QT_TRANSLATE_NOOP("Shortcuts", "Wheel / drag elsewhere"),
      QT_TRANSLATE_NOOP("Shortcuts", "zoom / pan the plot (right-click: view menu)")),
 )

@@ -158,3 +158,14 @@ def test_the_controls_panel_never_scrolls_sideways(qtbot, make_window, lang):
                     timeout=3000)
     assert w.controls.horizontalScrollBar().maximum() == 0
     w.set_language("en")
+
+
+def test_the_field_tools_are_in_the_view_menu_and_the_key_sheet(make_window):
+    from ganlab.app import shortcuts
+
+    w = make_window(deferred=True, show=False)
+    actions = w.menu_view.actions()
+    for a in (w.field.action_fit, w.field.action_brush, w.field.action_legend):
+        assert a in actions
+    listed = {e.key_list: e.text for e in shortcuts.gather(w) if e.key_list}
+    assert listed.get(("F",)) == "Fit" and listed.get(("B",)) == "Brush"

@@ -1,4 +1,4 @@
-"""View: presenter mode (F11), the controls panel (F9), the language."""
+"""View: presenter mode (F11), the controls panel (F9), the field's tools (Fit, Brush, Legend), the language."""
 
 from __future__ import annotations
 
@@ -41,6 +41,10 @@ def fill(menu, window) -> list:
     toggle = DockToggle(window.controls_dock, window)
     menu.addAction(toggle)
     window.addAction(toggle)
+    menu.addSeparator()
+    f = window.field                    # the field's own actions (its corner buttons and context menu have them too)
+    for action in (f.action_fit, f.action_brush, f.action_legend):
+        menu.addAction(action)
     menu.addSeparator()
     menu.addMenu(window.language_menu.menu)
     return [toggle]
