@@ -332,6 +332,10 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>покрыто мод</translation>
     </message>
     <message>
+        <source>iteration</source>
+        <translation>итерация</translation>
+    </message>
+    <message>
         <source>0: p_g = p_data</source>
         <translation>0: p_g = p_data</translation>
     </message>
@@ -382,6 +386,198 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>modes captured {0}/{1}</source>
         <translation>покрыто мод {0}/{1}</translation>
+    </message>
+    <message>
+        <source>gaps: KL = ∞</source>
+        <translation>пропуски: KL = ∞</translation>
+    </message>
+    <message>
+        <source>Gaps: at those iterations a KL is infinite (p_g has no mass where p_data has some, or the reverse) or was not computed; a log axis cannot show it.</source>
+        <translation>Пропуски: на этих итерациях KL бесконечна (у p_g нет массы там, где она есть у p_data, или наоборот) или не вычислялась; на логарифмической оси такое значение не показать.</translation>
+    </message>
+    <message>
+        <source>gaps: norm = 0</source>
+        <translation>пропуски: норма = 0</translation>
+    </message>
+    <message>
+        <source>Gaps: at those iterations the gradient norm is 0 (G frozen or no G step) or not finite; a log axis cannot show it.</source>
+        <translation>Пропуски: на этих итерациях норма градиента равна 0 (G заморожен или шага G не было) или не конечна; на логарифмической оси такое значение не показать.</translation>
+    </message>
+    <message>
+        <source>loss: {0} → {1}</source>
+        <translation>потери: {0} → {1}</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>потери</translation>
+    </message>
+    <message>
+        <source>lr_D {0} → {1}</source>
+        <translation>lr_D {0} → {1}</translation>
+    </message>
+    <message>
+        <source>lr_G {0} → {1}</source>
+        <translation>lr_G {0} → {1}</translation>
+    </message>
+    <message>
+        <source>k_D {0} → {1}</source>
+        <translation>k_D {0} → {1}</translation>
+    </message>
+    <message>
+        <source>k_G {0} → {1}</source>
+        <translation>k_G {0} → {1}</translation>
+    </message>
+    <message>
+        <source>batch size {0} → {1}</source>
+        <translation>размер минибатча {0} → {1}</translation>
+    </message>
+    <message>
+        <source>batch</source>
+        <translation>батч</translation>
+    </message>
+    <message>
+        <source>GP λ {0} → {1}</source>
+        <translation>GP λ {0} → {1}</translation>
+    </message>
+    <message>
+        <source>R1 γ {0} → {1}</source>
+        <translation>R1 γ {0} → {1}</translation>
+    </message>
+    <message>
+        <source>β1_D {0} → {1}</source>
+        <translation>β1_D {0} → {1}</translation>
+    </message>
+    <message>
+        <source>β1_G {0} → {1}</source>
+        <translation>β1_G {0} → {1}</translation>
+    </message>
+    <message>
+        <source>β2_D {0} → {1}</source>
+        <translation>β2_D {0} → {1}</translation>
+    </message>
+    <message>
+        <source>β2_G {0} → {1}</source>
+        <translation>β2_G {0} → {1}</translation>
+    </message>
+    <message>
+        <source>p_z: {0} → {1}</source>
+        <translation>p_z: {0} → {1}</translation>
+    </message>
+    <message>
+        <source>target: {0} → {1}</source>
+        <translation>цель: {0} → {1}</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>цель</translation>
+    </message>
+    <message>
+        <source>target std {0} → {1}</source>
+        <translation>σ цели {0} → {1}</translation>
+    </message>
+    <message>
+        <source>std</source>
+        <translation>σ</translation>
+    </message>
+    <message>
+        <source>target points: {1}</source>
+        <translation>точки цели: {1}</translation>
+    </message>
+    <message>
+        <source>new networks: G depth {0} → {1}</source>
+        <translation>новые сети: слоёв G {0} → {1}</translation>
+    </message>
+    <message>
+        <source>reset</source>
+        <translation>сброс</translation>
+    </message>
+    <message>
+        <source>new networks: G width {0} → {1}</source>
+        <translation>новые сети: ширина G {0} → {1}</translation>
+    </message>
+    <message>
+        <source>new networks: G activation {0} → {1}</source>
+        <translation>новые сети: активация G {0} → {1}</translation>
+    </message>
+    <message>
+        <source>new networks: D depth {0} → {1}</source>
+        <translation>новые сети: слоёв D {0} → {1}</translation>
+    </message>
+    <message>
+        <source>new networks: D width {0} → {1}</source>
+        <translation>новые сети: ширина D {0} → {1}</translation>
+    </message>
+    <message>
+        <source>new networks: D activation {0} → {1}</source>
+        <translation>новые сети: активация D {0} → {1}</translation>
+    </message>
+    <message>
+        <source>new networks: noise dim {0} → {1}</source>
+        <translation>новые сети: размерность шума {0} → {1}</translation>
+    </message>
+    <message>
+        <source>new networks: optimizer D {0} → {1}</source>
+        <translation>новые сети: оптимизатор D {0} → {1}</translation>
+    </message>
+    <message>
+        <source>new networks: optimizer G {0} → {1}</source>
+        <translation>новые сети: оптимизатор G {0} → {1}</translation>
+    </message>
+    <message>
+        <source>new networks: device {0} → {1}</source>
+        <translation>новые сети: устройство {0} → {1}</translation>
+    </message>
+    <message>
+        <source>new networks</source>
+        <translation>новые сети</translation>
+    </message>
+    <message>
+        <source>G frozen</source>
+        <translation>G заморожен</translation>
+    </message>
+    <message>
+        <source>G trains again</source>
+        <translation>G снова обучается</translation>
+    </message>
+    <message>
+        <source>G on</source>
+        <translation>G вкл.</translation>
+    </message>
+    <message>
+        <source>D frozen</source>
+        <translation>D заморожен</translation>
+    </message>
+    <message>
+        <source>D trains again</source>
+        <translation>D снова обучается</translation>
+    </message>
+    <message>
+        <source>D on</source>
+        <translation>D вкл.</translation>
+    </message>
+    <message>
+        <source>target: mode {2} moved</source>
+        <translation>цель: мода {2} сдвинута</translation>
+    </message>
+    <message>
+        <source>target: mode {2} added</source>
+        <translation>цель: добавлена мода {2}</translation>
+    </message>
+    <message>
+        <source>target: mode {2} removed</source>
+        <translation>цель: удалена мода {2}</translation>
+    </message>
+    <message>
+        <source>target: mode {2} std {0} → {1}</source>
+        <translation>цель: σ моды {2} {0} → {1}</translation>
+    </message>
+    <message>
+        <source>target replaced: {1} modes</source>
+        <translation>цель заменена: мод {1}</translation>
+    </message>
+    <message>
+        <source>iteration {0:,}</source>
+        <translation>итерация {0:,}</translation>
     </message>
 </context>
 <context>
@@ -448,6 +644,14 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>could not start the SVG painter</source>
         <translation>не удалось начать рисование SVG</translation>
+    </message>
+    <message>
+        <source>iteration {0:,}</source>
+        <translation>итерация {0:,}</translation>
+    </message>
+    <message>
+        <source>JSD {0:.3f}</source>
+        <translation>JSD {0:.3f}</translation>
     </message>
     <message>
         <source>the folder does not exist</source>
@@ -581,6 +785,14 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>Экспорт PNG в {0} раз(а) крупнее, чем на экране</translation>
     </message>
     <message>
+        <source>Ca&amp;ption on pictures and recordings</source>
+        <translation>&amp;Подпись на картинках и записях</translation>
+    </message>
+    <message>
+        <source>Write the preset, loss, iteration and JSD small in a bottom corner of PNG, SVG, GIF and MP4</source>
+        <translation>Мелко писать в нижнем углу PNG, SVG, GIF и MP4 шаблон, функцию потерь, итерацию и JSD</translation>
+    </message>
+    <message>
         <source>PNG image (*.png)</source>
         <translation>Изображение PNG (*.png)</translation>
     </message>
@@ -648,6 +860,10 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>мода {0}  ({1:.3f}, {2:.3f})  σ {3:.3g}</translation>
     </message>
     <message>
+        <source>mode {0} at ({1:.2f}, {2:.2f}), std {3:.3g}</source>
+        <translation>мода {0} в ({1:.2f}, {2:.2f}), σ {3:.3g}</translation>
+    </message>
+    <message>
         <source>generated  ({0:.3f}, {1:.3f})</source>
         <translation>сгенерированная  ({0:.3f}, {1:.3f})</translation>
     </message>
@@ -659,12 +875,100 @@ hinge: кусочно-линейная функция потерь с зазор
         <source>  critic = {0:.3g}</source>
         <translation>  критик = {0:.3g}</translation>
     </message>
+    <message>
+        <source>{0}% of generated samples off view {1}</source>
+        <translation>за пределами вида {0}% сгенерированных точек {1}</translation>
+    </message>
+    <message>
+        <source>{0} of {1} generated samples lie outside the range shown. Click here or press F (Fit) to widen the view to all of them.</source>
+        <translation>{0} из {1} сгенерированных точек лежат за пределами показанной области. Щёлкните здесь или нажмите F («Вписать»), чтобы расширить вид на все точки.</translation>
+    </message>
+    <message>
+        <source>The target is full: at most {0} modes. Remove some (right-click a mode) or undo.</source>
+        <translation>Целевое распределение заполнено: не больше {0} мод. Удалите лишние (правый щелчок по моде) или отмените действие.</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Поле</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Вписать</translation>
+    </message>
+    <message>
+        <source>Fit (F): widen the view to every generated sample and the whole target, and follow them; off: back to the preset&apos;s range. The count at the bottom right says how many samples are off view.</source>
+        <translation>«Вписать» (F): расширить вид так, чтобы в него попали все сгенерированные точки и всё целевое распределение, и следить за ними; выключено — область шаблона. Счётчик справа внизу показывает, сколько точек вне вида.</translation>
+    </message>
+    <message>
+        <source>Brush</source>
+        <translation>Кисть</translation>
+    </message>
+    <message>
+        <source>Brush (B): drag on the field to draw the target: small modes of p_data along the stroke, each stroke one undo step (Ctrl+Z). A click lays one mode. Off: dragging pans the view again.</source>
+        <translation>«Кисть» (B): ведите мышью по полю, чтобы нарисовать целевое распределение — маленькие моды p_data вдоль штриха; каждый штрих отменяется одним действием (Ctrl+Z). Щелчок ставит одну моду. Выключено — перетаскивание снова сдвигает вид.</translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation>Легенда</translation>
+    </message>
+    <message>
+        <source>Show or hide the legend under the field: what the colours and marks mean.</source>
+        <translation>Показать или скрыть легенду под полем: что означают цвета и значки.</translation>
+    </message>
+    <message>
+        <source>real samples (p_data)</source>
+        <translation>реальные точки (p_data)</translation>
+    </message>
+    <message>
+        <source>generated samples (p_g), drawn on top</source>
+        <translation>сгенерированные точки (p_g), поверх</translation>
+    </message>
+    <message>
+        <source>mode centre: drag it</source>
+        <translation>центр моды: можно тащить</translation>
+    </message>
+    <message>
+        <source>ring: 2 std of the mode</source>
+        <translation>кольцо: 2σ моды</translation>
+    </message>
+    <message>
+        <source>grey in D*: no samples there</source>
+        <translation>серое в D*: там нет точек</translation>
+    </message>
+    <message>
+        <source>real</source>
+        <translation>реальные</translation>
+    </message>
+    <message>
+        <source>generated</source>
+        <translation>сгенерированные</translation>
+    </message>
+    <message>
+        <source>mode</source>
+        <translation>мода</translation>
+    </message>
+    <message>
+        <source>2 std</source>
+        <translation>2σ</translation>
+    </message>
+    <message>
+        <source>grey in D*: empty</source>
+        <translation>серое в D*: пусто</translation>
+    </message>
+    <message>
+        <source>Blue: samples of p_data, the target. Orange with a dark rim: samples of the generator (p_g), drawn over the blue, so where G has found a mode both show. White reticles: the target&apos;s mode centres (drag to move, wheel or right-click to resize); thin rings: 2 std around each. Grey in the D* panels: neither distribution has samples there, so D* is not defined. The background is D(x) (colour bar).</source>
+        <translation>Синие — точки p_data, целевого распределения. Оранжевые с тёмной обводкой — точки генератора (p_g), они рисуются поверх синих, поэтому там, где G нашёл моду, видны обе. Белые перекрестья — центры мод цели (перетащите, чтобы сдвинуть; колесо или правый щелчок меняют размер); тонкие кольца — 2σ вокруг каждого центра. Серое на панелях D* — там нет точек ни одного из распределений, и D* не определён. Фон — D(x) (см. цветовую шкалу).</translation>
+    </message>
 </context>
 <context>
     <name>History</name>
     <message>
         <source>Change {0}</source>
         <translation>Изменение {0}</translation>
+    </message>
+    <message>
+        <source>Draw {0} modes</source>
+        <translation>Нарисовать мод: {0}</translation>
     </message>
     <message>
         <source>Move mode {0}</source>
@@ -684,7 +988,7 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
     <message>
         <source>Restore the preset&apos;s target</source>
-        <translation>Возврат к целевому распределению пресета</translation>
+        <translation>Возврат к целевому распределению шаблона</translation>
     </message>
 </context>
 <context>
@@ -859,7 +1163,7 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
     <message>
         <source>Restore the preset&apos;s &amp;target</source>
-        <translation>Вернуть &amp;целевое распределение пресета</translation>
+        <translation>Вернуть &amp;целевое распределение шаблона</translation>
     </message>
     <message>
         <source>Put the preset&apos;s modes back: moved, added and removed modes are undone (Ctrl+Z takes this back too)</source>
@@ -974,6 +1278,37 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>● REC {0} frames  {1:.0f} s</source>
         <translation>● ЗАПИСЬ: кадров {0}  {1:.0f} с</translation>
+    </message>
+</context>
+<context>
+    <name>Scrubber</name>
+    <message>
+        <source>live: {0} moments kept</source>
+        <translation>сейчас; сохранено моментов: {0}</translation>
+    </message>
+    <message>
+        <source>iteration {0:,} (rewound)</source>
+        <translation>итерация {0:,} (перемотано)</translation>
+    </message>
+    <message>
+        <source>Rewind</source>
+        <translation>Перемотка</translation>
+    </message>
+    <message>
+        <source>Rewind:</source>
+        <translation>Перемотка:</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Сейчас</translation>
+    </message>
+    <message>
+        <source>The run&apos;s past: a frame every few iterations, kept within a memory budget (older moments at a coarser spacing). Moving the slider pauses training and shows that moment in the field and the theory panels; Live (End), Play, a step or an edit returns to the running state.</source>
+        <translation>Прошлое запуска: кадр через каждые несколько итераций в пределах отведённой памяти (давние моменты — реже). Движение ползунка ставит обучение на паузу и показывает этот момент в поле и на панелях теории; «Сейчас» (End), «Пуск», шаг или правка цели возвращают к текущему состоянию.</translation>
+    </message>
+    <message>
+        <source>Back to the live run (End)</source>
+        <translation>Вернуться к текущему состоянию (End)</translation>
     </message>
 </context>
 <context>
@@ -1109,6 +1444,14 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>координаты, D(x), точка или мода под курсором</translation>
     </message>
     <message>
+        <source>Brush on (B): drag</source>
+        <translation>Кисть включена (B): перетаскивание</translation>
+    </message>
+    <message>
+        <source>lay small modes along the stroke (one undo step)</source>
+        <translation>положить маленькие моды вдоль штриха (отменяется одним действием)</translation>
+    </message>
+    <message>
         <source>Wheel / drag elsewhere</source>
         <translation>Колесо / перетаскивание в другом месте</translation>
     </message>
@@ -1126,7 +1469,7 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
     <message>
         <source>Keyboard shortcuts</source>
-        <translation>Клавиши</translation>
+        <translation>Сочетания клавиш</translation>
     </message>
     <message>
         <source>Press any key or click to close</source>
@@ -1134,7 +1477,7 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>
-        <translation>&amp;Клавиши</translation>
+        <translation>&amp;Сочетания клавиш</translation>
     </message>
     <message>
         <source>Show every key and mouse gesture (? or F1; any key closes)</source>
