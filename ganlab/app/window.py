@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         """deferred=True shows the window first and builds the trainer on `attach_worker()`:
         importing torch takes seconds, and people should see the window at once."""
         super().__init__()
+        self._closed = False         # set on close: a closed window no longer retranslates (changeEvent)
         self.setWindowTitle("ganlab")
         self.state = AppState((config or Config()).validate(), language=current_language())
         self.commands = Commands()
@@ -385,12 +386,15 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
+        # A closed window is on its way out: Qt deletes its menus before it, and a translator installed meanwhile
+        # (another window's language switch) would reach parts that are gone.
+        if event.type() == QEvent.Type.LanguageChange and not self._closed:
             self.retranslate()
         super().changeEvent(event)
 
     # ------------------------------------------------------------------ close
     def shutdown(self) -> None:
+        self._closed = True
         self._timer.stop()
         if self.worker_thread is not None:
             self.worker_thread.stop()

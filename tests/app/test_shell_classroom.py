@@ -169,3 +169,15 @@ def test_the_field_tools_are_in_the_view_menu_and_the_key_sheet(make_window):
         assert a in actions
     listed = {e.key_list: e.text for e in shortcuts.gather(w) if e.key_list}
     assert listed.get(("F",)) == "Fit" and listed.get(("B",)) == "Brush"
+
+
+def test_a_closed_window_does_not_retranslate(make_window, monkeypatch):
+    """A language switch in one window reaches every window; a closed one is on its way out (Qt deletes its
+    menus first) and must not touch them: a RuntimeError there crashed the test process in shiboken."""
+    closed, other = make_window(deferred=True), make_window(deferred=True)
+    calls = []
+    monkeypatch.setattr(closed, "retranslate", lambda: calls.append(1))
+    closed.close()
+    other.set_language("ru")
+    other.set_language("en")
+    assert calls == [] and other.menu_file.title() == "&File"
