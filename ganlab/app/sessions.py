@@ -169,7 +169,7 @@ class SessionController(QObject):
                                                                                type(e).__name__, e))
             return False
         self.window.statusBar().showMessage(self.tr("Loading session {0}…").format(Path(path).name))
-        self.window.state.loading()
+        self.window.state.loading(data)
         self.window.commands.load_session.emit(data)
         return True
 

@@ -68,11 +68,13 @@ class AppState:
         self.freeze_changed = Event()      # (freeze_g, freeze_d)
         self.layers_changed = Event()      # (Layers)
         self.language_changed = Event()    # (language code)
-        self._at_load: Config | None = None
+        self._requests = 0                 # configs asked for so far
+        self._loads: dict = {}             # a session sent to the worker -> self._requests when it was sent
 
     # ---------------------------------------------------------------- config
     def request(self, config: Config) -> None:
         """A config asked for (the caller sends it to the worker)."""
+        self._requests += 1
         self.config = config
         self.config_changed.emit(config)
 
@@ -90,17 +92,22 @@ class AppState:
         if refused is self.config:
             self.request(in_force)
 
-    def loading(self) -> None:
-        """A session was sent to the worker: remember what was asked for then (see `loaded`)."""
-        self._at_load = self.config
+    def loading(self, session) -> None:
+        """`session` was sent to the worker: remember how many configs had been asked for then (see `loaded`).
+        Several loads may be on their way at once; each is answered (or fails) in the order sent."""
+        if len(self._loads) > 64:   # loads the worker refused are never answered: forget the oldest
+            self._loads.pop(next(iter(self._loads)))
+        self._loads[session] = self._requests
 
-    def loaded(self, config: Config) -> None:
-        """The worker runs a loaded session. A setting changed after the load was sent reached the worker
-        after the session and is what it runs now: keep it. Otherwise take the session's config."""
+    def loaded(self, config: Config, session=None) -> None:
+        """The worker runs a loaded session. A setting asked for after that load was sent reached the worker
+        after the session and is what it runs now: keep it. Otherwise take the session's config. (One
+        remembered "config at the load" was not enough: with two loads on their way, the second overwrote it,
+        and the first answer then took a session config the worker had already left.)"""
         self.in_force = config
-        if self._at_load is None or self.config is self._at_load:
+        sent = self._loads.pop(session, None)
+        if sent is None or self._requests == sent:
             self.request(config)
-        self._at_load = None
 
     # ------------------------------------------------------------ the rest
     def set_freeze(self, freeze_g: bool, freeze_d: bool) -> None:

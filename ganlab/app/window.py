@@ -334,7 +334,7 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.history.clear()   # another run: its edits are not this one's
         self.scrubber.clear()   # and its past is not this one's
-        self.state.loaded(data.config)
+        self.state.loaded(data.config, data)
         self.set_freeze(data.freeze_g, data.freeze_d)
         self.curves.clear()  # the history was replaced: draw it from scratch
         if self.worker is not None and self.worker.latest is not None:

@@ -56,16 +56,40 @@ def test_a_loaded_session_wins_unless_a_setting_changed_after_the_load_was_sent(
     a = Config()
     session = a.with_value("train.seed", 7)
     s = AppState(a)
-    s.loading()
-    s.loaded(session)
+    s.loading("load")
+    s.loaded(session, "load")
     assert s.config is session and s.in_force is session
 
     s = AppState(a)
-    s.loading()
+    s.loading("load")
     later = a.with_value("opt_d.lr", 0.02)
     s.request(later)              # reached the worker after the session: it runs this one now
-    s.loaded(session)
+    s.loaded(session, "load")
     assert s.config is later and s.in_force is session
+
+
+def test_two_loads_on_their_way_each_answer_for_itself():
+    """Load 1, a change, load 2, more changes, then both answers: the worker ran load 1, the change, load 2 and
+    the later changes, so the last change is what runs (the monkey test found the state left at load 2's)."""
+    a = Config()
+    s1, s2 = a.with_value("train.seed", 7), a.with_value("train.seed", 8)
+    s = AppState(a)
+    s.loading("one")
+    s.request(a.with_value("opt_d.lr", 0.02))
+    s.loading("two")
+    last = a.with_value("opt_d.lr", 0.03)
+    s.request(last)
+    s.loaded(s1, "one")
+    s.loaded(s2, "two")
+    assert s.config is last and s.in_force is s2
+    # and with nothing asked for after the second load was sent, its config is what runs
+    s = AppState(a)
+    s.loading("one")
+    s.request(a.with_value("opt_d.lr", 0.02))
+    s.loading("two")
+    s.loaded(s1, "one")
+    s.loaded(s2, "two")
+    assert s.config is s2
 
 
 def test_freeze_layers_and_language_notify_with_their_values():
