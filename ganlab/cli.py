@@ -1,4 +1,5 @@
-"""Command line: `ganlab` opens the app; `ganlab run ...` trains headless and writes files."""
+"""Command line: `ganlab` opens the app; `ganlab run ...` trains headless and writes files; `ganlab sweep ...`
+trains one setting on many seeds (and a grid of settings) as batched computations."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ EPILOG = """examples:
   ganlab run --preset ring8 --steps 2000 --out runs/ring8
   ganlab run --config lesson.toml --set train.loss=minimax --set opt_d.lr=1e-3 --out runs/x
   ganlab run --preset grid25 --steps 3000 --record runs/grid25.gif --record-every 20 --out runs/grid25
+  ganlab sweep --preset ring8 --seeds 16 --grid train.k_d=1,5 --grid opt_d.lr=1e-4,1e-3 --steps 3000 --out runs/s
 """
 
 
@@ -42,7 +44,69 @@ def build_parser() -> argparse.ArgumentParser:
                    help="record the field view while training, to an animated GIF or an MP4 video")
     r.add_argument("--record-every", type=int, metavar="N",
                    help="iterations between recorded frames (default: --every, i.e. theory.every)")
+    w = sub.add_parser("sweep", help="train one setting on many seeds (and a grid of settings), batched; write "
+                                     "runs.csv, curves.csv, summary.json and phase.svg")
+    _base_options(w)
+    w.add_argument("--seeds", type=int, default=8, help="seeds per grid cell: 0, 1, ... (default 8)")
+    w.add_argument("--grid", metavar="KEY=V1,V2", action="append", default=[],
+                   help="a swept setting and its values, e.g. train.k_d=1,5 (repeatable: every combination)")
+    w.add_argument("--steps", type=int, default=2000, help="iterations per run (default 2000)")
+    w.add_argument("--every", type=int, help="iterations between the curves' checkpoints (default steps/10)")
+    w.add_argument("--out", metavar="DIR", default="ganlab-sweep", help="output folder (default ./ganlab-sweep)")
+    w.add_argument("--jobs", type=int, default=1, help="local processes for the batches (default 1)")
+    w.add_argument("--backend", default="local", help="local, dask or ray (the last two through joblib, if "
+                                                      "installed)")
+    w.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler or Ray cluster address")
+    w.add_argument("--quiet", action="store_true", help="no progress")
     return p
+
+
+def _base_options(p) -> None:
+    """The options that pick the config a sweep starts from (as `ganlab run`'s)."""
+    from .core.config import field_info
+
+    p.add_argument("--preset", help=f"target preset ({', '.join(field_info('target.preset')['choices'])})")
+    p.add_argument("--config", metavar="FILE.toml", help="start from this config file")
+    p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[],
+                   help="override one config value, e.g. train.loss=minimax (repeatable)")
+
+
+def cmd_sweep(args) -> int:
+    """Exit 0 when every run trained, 2 for a bad option or grid (one line), 130 on Ctrl+C."""
+    from pathlib import Path
+
+    from .core.config import ConfigError
+    from .sweep import SweepError, parse_grid, run_sweep
+
+    try:
+        base = resolve_config(_as_run_args(args))
+        if args.seeds < 1 or args.seeds > 4096:
+            raise SweepError(f"--seeds must be between 1 and 4096, got {args.seeds}")
+        if args.jobs < 1:
+            raise SweepError(f"--jobs must be at least 1, got {args.jobs}")
+        grid = parse_grid(args.grid, base)
+        seeds = [base.train.seed + k for k in range(args.seeds)]
+        summary = run_sweep(base, grid, seeds, args.steps, Path(args.out), every=args.every, n_jobs=args.jobs,
+                            backend=args.backend, scheduler=args.scheduler, quiet=args.quiet)
+    except (SweepError, ConfigError, ValueError) as e:
+        print(f"ganlab sweep: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ganlab sweep: interrupted", file=sys.stderr)
+        return 130
+    if not args.quiet:
+        cells = ", ".join(f"{'/'.join(map(str, c['values'])) or 'all'}: {c['all_modes']}/{c['of']}"
+                          for c in summary["cells"])
+        print(f"{summary['runs']} runs in {summary['batches']} batches, {summary['seconds']:.1f} s; "
+              f"every mode captured on: {cells}; files in {args.out}")
+    return 0
+
+
+def _as_run_args(args):
+    """The sweep's options as resolve_config reads them (no --seed/--device/--every of its own)."""
+    import argparse as _a
+
+    return _a.Namespace(config=args.config, preset=args.preset, seed=None, device=None, every=None, set=args.set)
 
 
 def resolve_config(args):
@@ -175,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse exits 2 on bad options, 0 on --help/--version
         return int(e.code or 0)
+    if args.command == "sweep":
+        return cmd_sweep(args)
     if args.command == "run":
         try:
             return cmd_run(args)
