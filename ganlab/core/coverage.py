@@ -60,3 +60,27 @@ def mode_coverage(samples: np.ndarray, target, threshold: float = 3.0, min_count
         hq=hq,
         nearest=nearest,
     )
+
+
+def on_top_modes(cov: Coverage, top: int = 1) -> float:
+    """Share of ALL samples that are high quality AND nearest one of the `top` modes holding the most HQ
+    samples: how much of the generator's mass sits ON its favourite mode(s).
+
+    This is what "mode collapse" means on a mixture: 1 when every sample lies within the threshold of a
+    single mode (top=1), about top/K when the samples cover K modes evenly, and 0 for a cloud, however
+    compact, that lies away from every mode (unlike the share of samples merely *nearest* one mode, which
+    is 1 for any distant blob).
+    """
+    n = len(cov.hq)
+    if n == 0 or top < 1:
+        return 0.0
+    counts = np.sort(cov.per_mode)[::-1][: int(top)]
+    return float(counts.sum() / n)
+
+
+def top_hq_mode(cov: Coverage) -> int:
+    """Index of the mode with the most high-quality samples (the lowest index on a tie); -1 when no sample
+    is high quality."""
+    if cov.per_mode.size == 0 or cov.per_mode.max() <= 0:
+        return -1
+    return int(cov.per_mode.argmax())

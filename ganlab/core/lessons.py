@@ -24,15 +24,24 @@ Each lesson is one TOML file in resources/lessons/ (the package `ganlab.resource
     text = "at most 2 of 8 modes captured"
     metric = "modes_captured"       # see METRICS
     at = [1000, 2000, 3000, 4000]   # one step or a list
-    max = 2                         # bounds (min, max) hold at every listed step
+    max = 2                         # bounds (min, max) hold at every listed step (unless at_least)
     # optional, changes what is bounded:
     # variant = "nonsaturating"     # the run the metric is read from ("lesson" by default)
     # relative_to_step = 10         # value(at) / value(at step 10) of the same run
     # relative_to_variant = "name"  # value(at) / value of that run at the same step
     # distinct_min = 3              # the metric takes >= 3 distinct values over the listed steps
+    #                               #   (NaN steps left out: hq_top_mode is NaN where no sample is on a mode)
+    # at_least = 12                 # min/max need hold at only 12 of the listed steps ("most of the time")
 
 A check is deterministic: the same trainer and observer code as the app, CPU, one thread, fixed seeds,
 and the observer's fixed display noise, so a class that opens the lesson sees the run that was checked.
+
+A lesson must also make its point on seeds nobody tuned: run_check(lesson, seed=s) reruns the full check
+with only train.seed changed (in every run, variants included), unseen_seeds(lesson, n) gives the n fixed
+seeds 101, 102, ... (the lesson's own seed skipped) and run_seeds() counts per claim on how many of them it
+held (SeedsResult; benchmarks/check_lessons.py --seeds 10). Every claim must hold on at least
+SEEDS_REQUIRED (80%) of them; where a point holds only on most seeds, the lesson's text says so and says
+what a class sees on the others.
 """
 
 from __future__ import annotations
@@ -48,6 +57,7 @@ from typing import Any
 import numpy as np
 
 from .config import Config, ConfigError
+from .coverage import on_top_modes, top_hq_mode
 
 LESSON_DIR = "lessons"
 BASE_VARIANT = "lesson"
@@ -62,7 +72,13 @@ METRICS: dict[str, str] = {
     "modes_captured": "modes with at least one high-quality sample (3-sigma rule, VEEGAN)",
     "hq_fraction": "share of samples within 3 sigma of a mode",
     "top_mode": "index of the mode nearest to the most samples",
-    "top_mode_share": "share of samples whose nearest mode is the top mode (1/K when spread evenly)",
+    "top_mode_share": "share of samples whose nearest mode is the top mode (1/K when spread evenly; 1 for ANY "
+                      "compact cloud, on a mode or far from all: not a collapse test, use on_top_mode)",
+    "on_top_mode": "share of ALL samples within 3 sigma of the mode holding most such samples (1: all ON one mode; "
+                   "0: none on any mode, e.g. a blob far away)",
+    "on_top2_modes": "share of ALL samples within 3 sigma of the two modes holding most such samples",
+    "hq_top_mode": "index of the mode with the most samples within 3 sigma; NaN when none is (a bound then fails; "
+                   "distinct_min leaves such steps out)",
     "d_fake": "mean D(G(z)) over the displayed samples (log losses only)",
     "loss_d": "L_D of the last iteration",
     "loss_g": "L_G of the last iteration",
@@ -71,7 +87,7 @@ METRICS: dict[str, str] = {
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _CLAIM_KEYS = {"text", "metric", "at", "min", "max", "variant", "relative_to_step", "relative_to_variant",
-               "distinct_min"}
+               "distinct_min", "at_least"}
 
 
 class LessonError(ValueError):
@@ -89,6 +105,7 @@ class Claim:
     relative_to_step: int | None = None
     relative_to_variant: str | None = None
     distinct_min: int | None = None
+    at_least: int | None = None    # bounds: hold at >= this many of the steps in `at` (None: at every one)
 
     def steps_needed(self) -> set[int]:
         s = set(self.at)
@@ -112,7 +129,8 @@ class Claim:
             parts.append(f">= {self.min:g}")
         if self.max is not None:
             parts.append(f"<= {self.max:g}")
-        return f"{what} {' and '.join(parts)}"
+        where = "" if self.at_least is None else f" at >= {self.at_least} of {len(self.at)} steps"
+        return f"{what} {' and '.join(parts)}{where}"
 
 
 @dataclass(frozen=True)
@@ -300,7 +318,8 @@ def _parse_check(c: dict, source: str, overrides: dict) -> Check:
         claim = Claim(text=str(r.get("text", "")).strip() or metric, metric=metric, at=at,
                       min=_num(r, "min", where), max=_num(r, "max", where),
                       variant=r.get("variant", BASE_VARIANT), relative_to_step=r.get("relative_to_step"),
-                      relative_to_variant=r.get("relative_to_variant"), distinct_min=r.get("distinct_min"))
+                      relative_to_variant=r.get("relative_to_variant"), distinct_min=r.get("distinct_min"),
+                      at_least=r.get("at_least"))
         for v in claim.variants_needed():
             if v != BASE_VARIANT and v not in variants:
                 raise LessonError(f"{where}: unknown variant '{v}'")
@@ -314,6 +333,12 @@ def _parse_check(c: dict, source: str, overrides: dict) -> Check:
                 raise LessonError(f"{where}: distinct_min must be >= 2 and at most the number of steps in 'at'")
         elif claim.min is None and claim.max is None:
             raise LessonError(f"{where}: give min, max or distinct_min")
+        if claim.at_least is not None:
+            if claim.distinct_min is not None:
+                raise LessonError(f"{where}: at_least goes with min/max, not with distinct_min")
+            if not isinstance(claim.at_least, int) or isinstance(claim.at_least, bool) \
+                    or not 1 <= claim.at_least <= len(at):
+                raise LessonError(f"{where}: at_least must be a whole number from 1 to the number of steps in 'at'")
         claims.append(claim)
     return Check(steps=steps, claims=tuple(claims), every=every, fast=fast, variants=variants)
 
@@ -351,6 +376,7 @@ class CheckResult:
     claims: list[ClaimResult]
     tables: dict[str, dict[int, dict[str, float]]]  # run -> step -> metric -> value
     seconds: float
+    seed: int | None = None                     # the train.seed every run used (None: not recorded)
 
     @property
     def passed(self) -> bool:
@@ -368,19 +394,23 @@ class CheckResult:
                 for c in self.claims if c.passed is False]
 
     def report(self) -> str:
+        seed = "" if self.seed is None else f", seed {self.seed}"
         lines = [f"lesson {self.lesson_id}: {'PASS' if self.passed else 'FAIL'}"
-                 f"{'' if self.complete else ' (incomplete)'} in {self.seconds:.1f} s, {self.steps} iterations"]
+                 f"{'' if self.complete else ' (incomplete)'} in {self.seconds:.1f} s, {self.steps} iterations{seed}"]
         for c in self.claims:
             mark = {True: "ok  ", False: "FAIL", None: "skip"}[c.passed]
             lines.append(f"  [{mark}] {c.text} ({c.claim.bound_text()}): {c.values_text()}")
         return "\n".join(lines)
 
 
-def run_check(lesson: Lesson, steps: int | None = None) -> CheckResult:
+def run_check(lesson: Lesson, steps: int | None = None, seed: int | None = None) -> CheckResult:
     """Train the lesson (and each variant its claims need) headless and evaluate its claims.
 
     steps=None runs the full check (lesson.check.steps). A smaller `steps` trains only that far and
     skips the claims that need a later step (the result is then not `complete`).
+    seed=None uses the lesson's own seed (config train.seed); another seed replaces train.seed in every run
+    (the lesson and its variants), and so the initial networks, the data and noise streams and the
+    observer's display samples: the lesson as a class would see it after changing only the seed.
     """
     from .observer import Observer  # late: torch is imported only when a check runs
     from .trainer import Trainer
@@ -392,7 +422,8 @@ def run_check(lesson: Lesson, steps: int | None = None) -> CheckResult:
     runs = [BASE_VARIANT, *sorted({v for c in chk.claims for v in c.variants_needed()} - {BASE_VARIANT})]
     tables: dict[str, dict[int, dict[str, float]]] = {}
     for run in runs:
-        cfg = lesson.variant_config(run).with_values({"train.device": "cpu"})
+        cfg = lesson.variant_config(run).with_values(
+            {"train.device": "cpu", **({} if seed is None else {"train.seed": int(seed)})})
         trainer = Trainer(cfg)
         observer = Observer(trainer)
         table: dict[int, dict[str, float]] = {}
@@ -408,7 +439,107 @@ def run_check(lesson: Lesson, steps: int | None = None) -> CheckResult:
                 break
         tables[run] = table
     results = [evaluate_claim(c, tables, last) for c in chk.claims]
-    return CheckResult(lesson.id, last, results, tables, time.perf_counter() - t0)
+    used = lesson.seed if seed is None else int(seed)
+    return CheckResult(lesson.id, last, results, tables, time.perf_counter() - t0, used)
+
+
+# ------------------------------------------------------------------------------------- unseen seeds
+UNSEEN_SEEDS_FROM = 101   # the seeds a lesson is re-checked on: 101, 102, ... (skipping the lesson's own seed)
+SEEDS_REQUIRED = 0.8      # every claim must hold on at least this share of them (8 of 10)
+
+
+def unseen_seeds(lesson: Lesson, n: int = 10) -> list[int]:
+    """The n fixed seeds, 101 upwards, that a lesson's robustness is checked on; never the lesson's own
+    seed, so nothing in the lesson was tuned on them."""
+    out, s = [], UNSEEN_SEEDS_FROM
+    while len(out) < n:
+        if s != lesson.seed:
+            out.append(s)
+        s += 1
+    return out
+
+
+@dataclass
+class SeedsResult:
+    """One lesson's full check repeated with only the seed changed."""
+
+    lesson_id: str
+    results: list[CheckResult]     # one per seed, in the order run
+
+    @property
+    def seeds(self) -> list[int]:
+        return [r.seed for r in self.results]
+
+    def claim_passes(self) -> list[tuple[Claim, int]]:
+        """(claim, on how many seeds it held), in the lesson's claim order."""
+        if not self.results:
+            return []
+        return [(c.claim, sum(bool(r.claims[i].passed) for r in self.results))
+                for i, c in enumerate(self.results[0].claims)]
+
+    def required(self) -> int:
+        return math.ceil(SEEDS_REQUIRED * len(self.results) - 1e-9)
+
+    @property
+    def all_passed(self) -> int:
+        """Seeds on which every claim held."""
+        return sum(r.passed and r.complete for r in self.results)
+
+    @property
+    def passed(self) -> bool:
+        """Every claim held on at least SEEDS_REQUIRED of the seeds (and there was at least one seed)."""
+        need = self.required()
+        return bool(self.results) and all(k >= need for _, k in self.claim_passes())
+
+    def report(self) -> str:
+        n = len(self.results)
+        secs = [r.seconds for r in self.results]
+        lines = [f"lesson {self.lesson_id} on seeds {_seed_span(self.seeds)}: "
+                 f"{'PASS' if self.passed else 'FAIL'} (every claim on >= {self.required()}/{n}); "
+                 f"all claims together on {self.all_passed}/{n}; "
+                 f"{min(secs, default=0):.1f}-{max(secs, default=0):.1f} s per seed"]
+        for i, (claim, k) in enumerate(self.claim_passes()):
+            failed = [r.seed for r in self.results if not r.claims[i].passed]
+            tail = f"; fails on {', '.join(map(str, failed))}" if failed else ""
+            lines.append(f"  {k:>2}/{n} {claim.text} ({claim.bound_text()}){tail}")
+            lines.append(f"        over the seeds: {self._spread(i)}")
+        return "\n".join(lines)
+
+    def _spread(self, i: int) -> str:
+        """What claim i measured over all seeds: the range of its values (distinct values or steps held)."""
+        claim = self.results[0].claims[i].claim
+        per_seed = [r.claims[i].values for r in self.results if r.claims[i].passed is not None]
+        if not per_seed:
+            return "skipped"
+        if claim.distinct_min is not None:
+            counts = [len({v for v in vs if math.isfinite(v)}) for vs in per_seed]
+            return f"{min(counts)}-{max(counts)} distinct values"
+        if claim.at_least is not None:
+            held = [sum(math.isfinite(v) and (claim.min is None or v >= claim.min)
+                        and (claim.max is None or v <= claim.max) for v in vs) for vs in per_seed]
+            return f"held at {min(held)}-{max(held)} of {len(claim.at)} steps"
+        flat = [v for vs in per_seed for v in vs if math.isfinite(v)]
+        if not flat:
+            return "no finite value"
+        return f"measured {_fmt(min(flat))} to {_fmt(max(flat))}" + (
+            "" if len(claim.at) == 1 else f" (steps {claim.at[0]}-{claim.at[-1]})")
+
+
+def run_seeds(lesson: Lesson, seeds: list[int] | None = None, progress=None) -> SeedsResult:
+    """run_check on each seed (default: unseen_seeds(lesson)); progress(result) is called after each."""
+    results = []
+    for s in unseen_seeds(lesson) if seeds is None else seeds:
+        r = run_check(lesson, seed=s)
+        results.append(r)
+        if progress is not None:
+            progress(r)
+    return SeedsResult(lesson.id, results)
+
+
+def _seed_span(seeds: list[int]) -> str:
+    if seeds and seeds == list(range(seeds[0], seeds[0] + len(seeds))) and len(seeds) > 2:
+        return f"{seeds[0]}..{seeds[-1]}"
+    return ", ".join(map(str, seeds))
 
 
 def measure(trainer, observer) -> dict[str, float]:
@@ -419,6 +550,7 @@ def measure(trainer, observer) -> dict[str, float]:
 
     snap = observer.take(theory=True)
     th, cov = snap.theory, snap.coverage
+    hq_top = top_hq_mode(cov)
     counts = np.bincount(cov.nearest[cov.nearest >= 0], minlength=cov.n_modes)
     n = max(len(cov.nearest), 1)
     with torch.no_grad():
@@ -430,6 +562,8 @@ def measure(trainer, observer) -> dict[str, float]:
         "gap": th.v_at_dstar - th.v_estimate, "kl_pg_pdata": th.kl_pg_pdata,
         "modes_captured": float(cov.modes_captured), "hq_fraction": cov.hq_fraction,
         "top_mode": float(counts.argmax()), "top_mode_share": float(counts.max() / n),
+        "on_top_mode": on_top_modes(cov, 1), "on_top2_modes": on_top_modes(cov, 2),
+        "hq_top_mode": math.nan if hq_top < 0 else float(hq_top),
         "d_fake": math.nan if prob is None else float(prob.mean()),
         "loss_d": last.loss_d, "loss_g": last.loss_g, "grad_norm_g": last.grad_norm_g,
         "iteration": float(trainer.iteration),
@@ -454,10 +588,12 @@ def evaluate_claim(claim: Claim, tables: dict[str, dict[int, dict[str, float]]],
             v = _ratio(v, value(claim.relative_to_variant, s))
         values.append(v)
     if claim.distinct_min is not None:
-        ok = all(math.isfinite(v) for v in values) and len(set(values)) >= claim.distinct_min
+        # NaN steps (e.g. hq_top_mode where no sample is on a mode) are left out of the count
+        ok = len({v for v in values if math.isfinite(v)}) >= claim.distinct_min
     else:
-        ok = all(math.isfinite(v) and (claim.min is None or v >= claim.min) and (claim.max is None or v <= claim.max)
-                 for v in values)
+        held = [math.isfinite(v) and (claim.min is None or v >= claim.min) and (claim.max is None or v <= claim.max)
+                for v in values]
+        ok = sum(held) >= (len(held) if claim.at_least is None else claim.at_least)
     return ClaimResult(claim, values, bool(ok))
 
 
