@@ -122,3 +122,23 @@ def test_every_lesson_shows_non_empty_english_and_russian_text(qtbot):
             assert "**" not in text  # the Markdown was rendered
         assert panel.start_btn.isEnabled()
     assert isinstance(panel.browser, QTextBrowser)
+
+
+def test_the_lesson_texts_name_the_start_button_as_it_reads_in_each_language():
+    """"Press **Start**": the Russian texts said **Старт**, a button that does not exist (it reads "Начать")."""
+    import xml.etree.ElementTree as ET
+    from pathlib import Path
+
+    from ganlab.core.lessons import load_lessons
+
+    catalog = Path(__file__).resolve().parents[2] / "resources" / "i18n" / "ganlab_ru.ts"
+    ru = next(m.findtext("translation") for c in ET.parse(catalog).getroot().iter("context")
+              if c.findtext("name") == "LessonPanel" for m in c.iter("message") if m.findtext("source") == "Start")
+    named = 0
+    for lesson in load_lessons():
+        en, text_ru = lesson.text("en"), lesson.text("ru")
+        if "**Start**" in en:
+            assert f"**{ru}**" in text_ru, lesson.id
+            named += 1
+        assert "**Старт**" not in text_ru and "**Пуск**" not in text_ru
+    assert named >= 5
