@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841 (kept alive for the run)
     from helpers import new_window, show_window, wait_for  # the tests' window helpers (no settings are kept)
 
     from ganlab.core.config import Config
@@ -38,9 +38,8 @@ def main(argv: list[str] | None = None) -> int:
              f"{'lesson':<22}{'checked to':>11}{'seconds':>9}{'all modes after':>17}{'it/s':>7}"]
     for lesson in w.lesson_controller.lessons:
         w.lesson_controller.apply(lesson)
-        seed = lesson.seed
-        wait_for(lambda: w.drawn is not None and w.drawn.iteration == lesson.prepare
-                 and w.worker.trainer.config.train.seed == seed, 60)
+        wait_for(lambda lesson=lesson: w.drawn is not None and w.drawn.iteration == lesson.prepare
+                 and w.worker.trainer.config.train.seed == lesson.seed, 60)
         goal = lesson.check.steps
         t0 = time.perf_counter()
         first_all = [None]
