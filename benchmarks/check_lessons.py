@@ -29,7 +29,8 @@ from pathlib import Path
 
 import torch
 
-from ganlab.core.lessons import SEEDS_REQUIRED, CheckResult, SeedsResult, load_lessons, run_check, unseen_seeds
+from ganlab.core.lesson_seeds import SEEDS_REQUIRED, SeedsResult, unseen_seeds
+from ganlab.core.lessons import CheckResult, load_lessons, run_check
 
 COLUMNS = ("jsd", "gap", "modes_captured", "hq_fraction", "on_top_mode", "on_top2_modes", "hq_top_mode",
            "d_fake", "grad_norm_g")

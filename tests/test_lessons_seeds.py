@@ -11,6 +11,7 @@ import math
 
 import pytest
 
+from ganlab.core import lesson_seeds as S
 from ganlab.core import lessons as L
 
 ALL = L.load_lessons()
@@ -19,13 +20,13 @@ BY_ID = {l.id: l for l in ALL}
 
 def test_unseen_seeds_are_fixed_and_never_the_lessons_own():
     for lesson in ALL:
-        seeds = L.unseen_seeds(lesson, 10)
+        seeds = S.unseen_seeds(lesson, 10)
         assert len(seeds) == len(set(seeds)) == 10 and lesson.seed not in seeds
-        assert seeds[0] >= L.UNSEEN_SEEDS_FROM
-    assert L.unseen_seeds(BY_ID["happy-path"], 10) == list(range(101, 111))  # seed 0: nothing skipped
+        assert seeds[0] >= S.UNSEEN_SEEDS_FROM
+    assert S.unseen_seeds(BY_ID["happy-path"], 10) == list(range(101, 111))  # seed 0: nothing skipped
     own = L.parse_lesson(_with_seed(102), "t.toml")
-    assert L.unseen_seeds(own, 3) == [101, 103, 104]
-    assert L.unseen_seeds(own, 0) == []
+    assert S.unseen_seeds(own, 3) == [101, 103, 104]
+    assert S.unseen_seeds(own, 0) == []
 
 
 def _with_seed(seed: int) -> str:
@@ -58,7 +59,7 @@ def _result(seed: int, passes: list[bool | None]) -> L.CheckResult:
 
 
 def test_seeds_result_counts_per_claim():
-    res = L.SeedsResult("t", [_result(101 + i, [i != 3, i < 7]) for i in range(10)])
+    res = S.SeedsResult("t", [_result(101 + i, [i != 3, i < 7]) for i in range(10)])
     assert res.seeds == list(range(101, 111))
     assert [k for _, k in res.claim_passes()] == [9, 7]
     assert res.required() == 8 and res.all_passed == 6
@@ -67,11 +68,11 @@ def test_seeds_result_counts_per_claim():
     assert "seeds 101..110: FAIL" in report and " 9/10 jsd" in report and " 7/10 modes_captured" in report
     assert "fails on 104" in report and "fails on 108, 109, 110" in report
     assert report.count("over the seeds: measured 1 to 1") == 2
-    ok = L.SeedsResult("t", [_result(101 + i, [True, i != 0]) for i in range(10)])
+    ok = S.SeedsResult("t", [_result(101 + i, [True, i != 0]) for i in range(10)])
     assert ok.passed and [k for _, k in ok.claim_passes()] == [10, 9]
     # a skipped claim (None) is not a pass; no seeds at all is not a pass
-    assert [k for _, k in L.SeedsResult("t", [_result(101, [None, True])]).claim_passes()] == [0, 1]
-    assert not L.SeedsResult("t", []).passed
+    assert [k for _, k in S.SeedsResult("t", [_result(101, [None, True])]).claim_passes()] == [0, 1]
+    assert not S.SeedsResult("t", []).passed
 
 
 def test_the_seed_option_changes_only_the_seed():

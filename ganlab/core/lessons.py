@@ -54,36 +54,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .config import Config, ConfigError
-from .coverage import on_top_modes, top_hq_mode
+from .lesson_metrics import METRICS, measure  # noqa: F401  (METRICS: re-exported for the lesson format)
 
 LESSON_DIR = "lessons"
 BASE_VARIANT = "lesson"
 LANGUAGES = ("en", "ru")
 
-METRICS: dict[str, str] = {
-    "jsd": "JSD(p_data || p_g) on the grid, nats (kernel-smoothed: a lower bound)",
-    "v_estimate": "V(G, D) on the grid, formula (11)",
-    "v_at_dstar": "V(G, D*) = -log 4 + 2 JSD, formula (15)",
-    "gap": "V(G, D*) - V(G, D) >= 0: how far D is from the optimal D*",
-    "kl_pg_pdata": "KL(p_g || p_data) on the grid, nats",
-    "modes_captured": "modes with at least one high-quality sample (3-sigma rule, VEEGAN)",
-    "hq_fraction": "share of samples within 3 sigma of a mode",
-    "top_mode": "index of the mode nearest to the most samples",
-    "top_mode_share": "share of samples whose nearest mode is the top mode (1/K when spread evenly; 1 for ANY "
-                      "compact cloud, on a mode or far from all: not a collapse test, use on_top_mode)",
-    "on_top_mode": "share of ALL samples within 3 sigma of the mode holding most such samples (1: all ON one mode; "
-                   "0: none on any mode, e.g. a blob far away)",
-    "on_top2_modes": "share of ALL samples within 3 sigma of the two modes holding most such samples",
-    "hq_top_mode": "index of the mode with the most samples within 3 sigma; NaN when none is (a bound then fails; "
-                   "distinct_min leaves such steps out)",
-    "d_fake": "mean D(G(z)) over the displayed samples (log losses only)",
-    "loss_d": "L_D of the last iteration",
-    "loss_g": "L_G of the last iteration",
-    "grad_norm_g": "norm of the generator's gradient in the last iteration",
-}
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _CLAIM_KEYS = {"text", "metric", "at", "min", "max", "variant", "relative_to_step", "relative_to_variant",
@@ -366,7 +343,7 @@ class ClaimResult:
     def values_text(self) -> str:
         if self.passed is None:
             return "skipped"
-        return ", ".join(f"{s}: {_fmt(v)}" for s, v in zip(self.claim.at, self.values, strict=True))
+        return ", ".join(f"{s}: {fmt_number(v)}" for s, v in zip(self.claim.at, self.values, strict=True))
 
 
 @dataclass
@@ -443,133 +420,6 @@ def run_check(lesson: Lesson, steps: int | None = None, seed: int | None = None)
     return CheckResult(lesson.id, last, results, tables, time.perf_counter() - t0, used)
 
 
-# ------------------------------------------------------------------------------------- unseen seeds
-UNSEEN_SEEDS_FROM = 101   # the seeds a lesson is re-checked on: 101, 102, ... (skipping the lesson's own seed)
-SEEDS_REQUIRED = 0.8      # every claim must hold on at least this share of them (8 of 10)
-
-
-def unseen_seeds(lesson: Lesson, n: int = 10) -> list[int]:
-    """The n fixed seeds, 101 upwards, that a lesson's robustness is checked on; never the lesson's own
-    seed, so nothing in the lesson was tuned on them."""
-    out, s = [], UNSEEN_SEEDS_FROM
-    while len(out) < n:
-        if s != lesson.seed:
-            out.append(s)
-        s += 1
-    return out
-
-
-@dataclass
-class SeedsResult:
-    """One lesson's full check repeated with only the seed changed."""
-
-    lesson_id: str
-    results: list[CheckResult]     # one per seed, in the order run
-
-    @property
-    def seeds(self) -> list[int]:
-        return [r.seed for r in self.results]
-
-    def claim_passes(self) -> list[tuple[Claim, int]]:
-        """(claim, on how many seeds it held), in the lesson's claim order."""
-        if not self.results:
-            return []
-        return [(c.claim, sum(bool(r.claims[i].passed) for r in self.results))
-                for i, c in enumerate(self.results[0].claims)]
-
-    def required(self) -> int:
-        return math.ceil(SEEDS_REQUIRED * len(self.results) - 1e-9)
-
-    @property
-    def all_passed(self) -> int:
-        """Seeds on which every claim held."""
-        return sum(r.passed and r.complete for r in self.results)
-
-    @property
-    def passed(self) -> bool:
-        """Every claim held on at least SEEDS_REQUIRED of the seeds (and there was at least one seed)."""
-        need = self.required()
-        return bool(self.results) and all(k >= need for _, k in self.claim_passes())
-
-    def report(self) -> str:
-        n = len(self.results)
-        secs = [r.seconds for r in self.results]
-        lines = [f"lesson {self.lesson_id} on seeds {_seed_span(self.seeds)}: "
-                 f"{'PASS' if self.passed else 'FAIL'} (every claim on >= {self.required()}/{n}); "
-                 f"all claims together on {self.all_passed}/{n}; "
-                 f"{min(secs, default=0):.1f}-{max(secs, default=0):.1f} s per seed"]
-        for i, (claim, k) in enumerate(self.claim_passes()):
-            failed = [r.seed for r in self.results if not r.claims[i].passed]
-            tail = f"; fails on {', '.join(map(str, failed))}" if failed else ""
-            lines.append(f"  {k:>2}/{n} {claim.text} ({claim.bound_text()}){tail}")
-            lines.append(f"        over the seeds: {self._spread(i)}")
-        return "\n".join(lines)
-
-    def _spread(self, i: int) -> str:
-        """What claim i measured over all seeds: the range of its values (distinct values or steps held)."""
-        claim = self.results[0].claims[i].claim
-        per_seed = [r.claims[i].values for r in self.results if r.claims[i].passed is not None]
-        if not per_seed:
-            return "skipped"
-        if claim.distinct_min is not None:
-            counts = [len({v for v in vs if math.isfinite(v)}) for vs in per_seed]
-            return f"{min(counts)}-{max(counts)} distinct values"
-        if claim.at_least is not None:
-            held = [sum(math.isfinite(v) and (claim.min is None or v >= claim.min)
-                        and (claim.max is None or v <= claim.max) for v in vs) for vs in per_seed]
-            return f"held at {min(held)}-{max(held)} of {len(claim.at)} steps"
-        flat = [v for vs in per_seed for v in vs if math.isfinite(v)]
-        if not flat:
-            return "no finite value"
-        return f"measured {_fmt(min(flat))} to {_fmt(max(flat))}" + (
-            "" if len(claim.at) == 1 else f" (steps {claim.at[0]}-{claim.at[-1]})")
-
-
-def run_seeds(lesson: Lesson, seeds: list[int] | None = None, progress=None) -> SeedsResult:
-    """run_check on each seed (default: unseen_seeds(lesson)); progress(result) is called after each."""
-    results = []
-    for s in unseen_seeds(lesson) if seeds is None else seeds:
-        r = run_check(lesson, seed=s)
-        results.append(r)
-        if progress is not None:
-            progress(r)
-    return SeedsResult(lesson.id, results)
-
-
-def _seed_span(seeds: list[int]) -> str:
-    if seeds and seeds == list(range(seeds[0], seeds[0] + len(seeds))) and len(seeds) > 2:
-        return f"{seeds[0]}..{seeds[-1]}"
-    return ", ".join(map(str, seeds))
-
-
-def measure(trainer, observer) -> dict[str, float]:
-    """Every metric of METRICS for the trainer's current state (a full observer snapshot)."""
-    import torch
-
-    from .losses import logits_to_prob
-
-    snap = observer.take(theory=True)
-    th, cov = snap.theory, snap.coverage
-    hq_top = top_hq_mode(cov)
-    counts = np.bincount(cov.nearest[cov.nearest >= 0], minlength=cov.n_modes)
-    n = max(len(cov.nearest), 1)
-    with torch.no_grad():
-        logits = trainer.D(torch.from_numpy(snap.fake).to(trainer.device)).float().cpu()
-    prob = logits_to_prob(trainer.config.train.loss, logits)
-    last = trainer.last
-    return {
-        "jsd": th.jsd, "v_estimate": th.v_estimate, "v_at_dstar": th.v_at_dstar,
-        "gap": th.v_at_dstar - th.v_estimate, "kl_pg_pdata": th.kl_pg_pdata,
-        "modes_captured": float(cov.modes_captured), "hq_fraction": cov.hq_fraction,
-        "top_mode": float(counts.argmax()), "top_mode_share": float(counts.max() / n),
-        "on_top_mode": on_top_modes(cov, 1), "on_top2_modes": on_top_modes(cov, 2),
-        "hq_top_mode": math.nan if hq_top < 0 else float(hq_top),
-        "d_fake": math.nan if prob is None else float(prob.mean()),
-        "loss_d": last.loss_d, "loss_g": last.loss_g, "grad_norm_g": last.grad_norm_g,
-        "iteration": float(trainer.iteration),
-    }
-
-
 def evaluate_claim(claim: Claim, tables: dict[str, dict[int, dict[str, float]]], last: int) -> ClaimResult:
     """Check one claim against measured tables (run -> step -> metric -> value). Pure: no training."""
     if max(claim.steps_needed()) > last:
@@ -603,7 +453,8 @@ def _ratio(a: float, b: float) -> float:
     return a / b
 
 
-def _fmt(v: float) -> str:
+def fmt_number(v: float) -> str:
+    """A measured value in a report: whole numbers as such, others to 3 significant digits."""
     if not math.isfinite(v):
         return str(v)
     if v == int(v) and abs(v) < 1e6:
