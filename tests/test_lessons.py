@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from lesson_toml import minimal_lesson
 
 from ganlab.core import lessons as L
 from ganlab.core.config import Config
@@ -116,24 +117,7 @@ def test_relations_the_texts_rely_on():
 
 
 # -------------------------------------------------------------------------------------- parsing errors
-GOOD = '''
-id = "t"
-order = 9
-title_en = "T"
-title_ru = "Т"
-text_en = "watch"
-text_ru = "смотрите"
-[config]
-"train.seed" = 3
-[config.target]
-preset = "two"
-[check]
-steps = 10
-[[check.claims]]
-metric = "jsd"
-at = 10
-max = 0.7
-'''
+GOOD = minimal_lesson()   # tests/lesson_toml.py
 
 
 def test_a_minimal_lesson_parses_with_dotted_and_nested_config():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from lesson_toml import minimal_lesson
 
 from ganlab.core import lesson_seeds as S
 from ganlab.core import lessons as L
@@ -30,26 +31,8 @@ def test_unseen_seeds_are_fixed_and_never_the_lessons_own():
 
 
 def _with_seed(seed: int) -> str:
-    return f'''
-id = "t"
-order = 9
-title_en = "T"
-title_ru = "Т"
-text_en = "watch"
-text_ru = "смотрите"
-[config]
-"train.seed" = {seed}
-[check]
-steps = 10
-[[check.claims]]
-metric = "jsd"
-at = 10
-max = 0.7
-[[check.claims]]
-metric = "modes_captured"
-at = 10
-min = 8
-'''
+    """A two-claim lesson with that train.seed."""
+    return minimal_lesson(seed, extra='[[check.claims]]\nmetric = "modes_captured"\nat = 10\nmin = 8\n')
 
 
 def _result(seed: int, passes: list[bool | None]) -> L.CheckResult:
