@@ -83,6 +83,24 @@ def open_window(values: dict | None = None, *, config: Config | None = None, def
     return w
 
 
+def settle(w, timeout: float = 20.0) -> None:
+    """Paused, and the views show the snapshot of the state the trainer stopped in (after a pause the newest
+    snapshot may still be a chunk behind the trainer)."""
+    wait_until(lambda: not w.playing and not w.worker.playing, timeout)
+    wait_until(lambda: w.worker.latest is not None and w.worker.latest.iteration == w.worker.trainer.iteration
+               and w.drawn is w.worker.latest, timeout)
+
+
+def trained_window(iterations: int, size: tuple[int, int]):
+    """A shown window that trained at least `iterations` and is paused and settled (for module fixtures)."""
+    w = open_window(size=size)
+    w.play()
+    wait_until(lambda: w.worker.trainer.iteration >= iterations, 20)
+    w.pause()
+    settle(w)
+    return w
+
+
 def close_window(w, within: float | None = None) -> list[str]:
     """Close `w`; what went wrong: its training thread still running, or closing took `within` seconds or more."""
     t0 = time.perf_counter()

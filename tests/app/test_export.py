@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from helpers import close_window, open_window, wait_until
+from helpers import close_window, trained_window
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog
@@ -31,13 +31,7 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 @pytest.fixture(scope="module")
 def win(qapp):
     """One trained window for the module (building one costs about a second), paused after 80+ iterations."""
-    w = open_window(size=(1100, 760))
-    w.play()
-    wait_until(lambda: w.worker.trainer.iteration >= 80, 20)
-    w.pause()
-    wait_until(lambda: not w.playing)
-    wait_until(lambda: w.worker.latest is not None and w.drawn is w.worker.latest
-               and w.worker.latest.iteration == w.worker.trainer.iteration)
+    w = trained_window(80, size=(1100, 760))
     yield w
     assert not close_window(w)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import close_window, open_window, wait_until
+from helpers import close_window, settle, trained_window, wait_until
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
@@ -26,11 +26,7 @@ ONE_STYLE = re.compile(r"ganlab_ring8_nonsaturating_it(\d{5})(_(field|theory|cur
 @pytest.fixture(scope="module")
 def win(qapp):
     """A paused window after a few dozen iterations, showing its newest snapshot."""
-    w = open_window(size=(1000, 700))
-    w.play()
-    wait_until(lambda: w.worker.trainer.iteration >= 40, 20)
-    w.pause()
-    settle(w)
+    w = trained_window(40, size=(1000, 700))
     yield w
     if w.recorder.recording:
         w.recorder.abort("test over")
@@ -44,13 +40,6 @@ def stamp_on(win):
     yield win
     win.exporter.set_stamp(True)
     win.exporter.set_scale(export.DEFAULT_SCALE)
-
-
-def settle(w) -> None:
-    """Paused, and the views show the snapshot of the state the trainer stopped in."""
-    wait_until(lambda: not w.playing and not w.worker.playing)
-    wait_until(lambda: w.worker.latest is not None and w.worker.latest.iteration == w.worker.trainer.iteration
-               and w.drawn is w.worker.latest, 20)
 
 
 def read_png(path) -> np.ndarray:
