@@ -7,8 +7,8 @@ Snapshot carries them as an immutable tuple. Changes that come in a burst (a spi
 a mode dragged for two seconds) merge into one event: the burst's first iteration, the value before it and
 the value after it; a burst that ends where it began leaves no event.
 
-Texts here are plain English (`Event.text()`: the CLI, CSV, tests); the app shows each key's translated
-template instead (views/markers.py lists the same templates for Qt's translation tools).
+Texts here are plain English (`Event.text()`: the CLI, CSV, tests); the app shows each key's template
+translated (views/markers.py), from the same table.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .config import Config
+from .config import QT_TRANSLATE_NOOP, Config
 
 MERGE_SECONDS = 1.0       # changes of one setting closer than this (wall clock) are one event
 MAX_EVENTS = 10_000       # the oldest go first: a log never grows without bound
@@ -33,43 +33,61 @@ ARCHITECTURE = ("generator.depth", "generator.width", "generator.activation", "d
                 "train.device")
 
 # key (or "key=after") -> (English text, short label); {0} the value before, {1} after, {2} the subject.
+# Marked (Qt-free, as config.py's HELP) for lupdate in context "CurvesView": the app shows them translated.
 TEMPLATES: dict[str, tuple[str, str]] = {
-    "train.loss": ("loss: {0} → {1}", "loss"),
-    "opt_d.lr": ("lr_D {0} → {1}", "lr_D"),
-    "opt_g.lr": ("lr_G {0} → {1}", "lr_G"),
-    "train.k_d": ("k_D {0} → {1}", "k_D"),
-    "train.k_g": ("k_G {0} → {1}", "k_G"),
-    "train.batch_size": ("batch size {0} → {1}", "batch"),
-    "train.gp_lambda": ("GP λ {0} → {1}", "λ"),
-    "train.r1_gamma": ("R1 γ {0} → {1}", "R1"),
-    "opt_d.beta1": ("β1_D {0} → {1}", "β1"),
-    "opt_g.beta1": ("β1_G {0} → {1}", "β1"),
-    "opt_d.beta2": ("β2_D {0} → {1}", "β2"),
-    "opt_g.beta2": ("β2_G {0} → {1}", "β2"),
-    "noise.dist": ("p_z: {0} → {1}", "p_z"),
-    "target.preset": ("target: {0} → {1}", "target"),
-    "target.std": ("target std {0} → {1}", "std"),
-    "target.points_file": ("target points: {1}", "target"),
-    "generator.depth": ("new networks: G depth {0} → {1}", "reset"),
-    "generator.width": ("new networks: G width {0} → {1}", "reset"),
-    "generator.activation": ("new networks: G activation {0} → {1}", "reset"),
-    "discriminator.depth": ("new networks: D depth {0} → {1}", "reset"),
-    "discriminator.width": ("new networks: D width {0} → {1}", "reset"),
-    "discriminator.activation": ("new networks: D activation {0} → {1}", "reset"),
-    "noise.dim": ("new networks: noise dim {0} → {1}", "reset"),
-    "opt_d.name": ("new networks: optimizer D {0} → {1}", "reset"),
-    "opt_g.name": ("new networks: optimizer G {0} → {1}", "reset"),
-    "train.device": ("new networks: device {0} → {1}", "reset"),
-    "reset": ("new networks", "reset"),
-    "freeze_g=on": ("G frozen", "G frozen"),
-    "freeze_g=off": ("G trains again", "G on"),
-    "freeze_d=on": ("D frozen", "D frozen"),
-    "freeze_d=off": ("D trains again", "D on"),
-    "target.moved": ("target: mode {2} moved", "target"),
-    "target.added": ("target: mode {2} added", "target"),
-    "target.removed": ("target: mode {2} removed", "target"),
-    "target.resized": ("target: mode {2} std {0} → {1}", "target"),
-    "target.replaced": ("target replaced: {1} modes", "target"),
+    "train.loss": (QT_TRANSLATE_NOOP("CurvesView", "loss: {0} → {1}"), QT_TRANSLATE_NOOP("CurvesView", "loss")),
+    "opt_d.lr": (QT_TRANSLATE_NOOP("CurvesView", "lr_D {0} → {1}"), "lr_D"),
+    "opt_g.lr": (QT_TRANSLATE_NOOP("CurvesView", "lr_G {0} → {1}"), "lr_G"),
+    "train.k_d": (QT_TRANSLATE_NOOP("CurvesView", "k_D {0} → {1}"), "k_D"),
+    "train.k_g": (QT_TRANSLATE_NOOP("CurvesView", "k_G {0} → {1}"), "k_G"),
+    "train.batch_size": (QT_TRANSLATE_NOOP("CurvesView", "batch size {0} → {1}"),
+                         QT_TRANSLATE_NOOP("CurvesView", "batch")),
+    "train.gp_lambda": (QT_TRANSLATE_NOOP("CurvesView", "GP λ {0} → {1}"), "λ"),
+    "train.r1_gamma": (QT_TRANSLATE_NOOP("CurvesView", "R1 γ {0} → {1}"), "R1"),
+    "opt_d.beta1": (QT_TRANSLATE_NOOP("CurvesView", "β1_D {0} → {1}"), "β1"),
+    "opt_g.beta1": (QT_TRANSLATE_NOOP("CurvesView", "β1_G {0} → {1}"), "β1"),
+    "opt_d.beta2": (QT_TRANSLATE_NOOP("CurvesView", "β2_D {0} → {1}"), "β2"),
+    "opt_g.beta2": (QT_TRANSLATE_NOOP("CurvesView", "β2_G {0} → {1}"), "β2"),
+    "noise.dist": (QT_TRANSLATE_NOOP("CurvesView", "p_z: {0} → {1}"), "p_z"),
+    "target.preset": (QT_TRANSLATE_NOOP("CurvesView", "target: {0} → {1}"), QT_TRANSLATE_NOOP("CurvesView", "target")),
+    "target.std": (QT_TRANSLATE_NOOP("CurvesView", "target std {0} → {1}"), QT_TRANSLATE_NOOP("CurvesView", "std")),
+    "target.points_file": (QT_TRANSLATE_NOOP("CurvesView", "target points: {1}"),
+                           QT_TRANSLATE_NOOP("CurvesView", "target")),
+    "generator.depth": (QT_TRANSLATE_NOOP("CurvesView", "new networks: G depth {0} → {1}"),
+                        QT_TRANSLATE_NOOP("CurvesView", "reset")),
+    "generator.width": (QT_TRANSLATE_NOOP("CurvesView", "new networks: G width {0} → {1}"),
+                        QT_TRANSLATE_NOOP("CurvesView", "reset")),
+    "generator.activation": (QT_TRANSLATE_NOOP("CurvesView", "new networks: G activation {0} → {1}"),
+                             QT_TRANSLATE_NOOP("CurvesView", "reset")),
+    "discriminator.depth": (QT_TRANSLATE_NOOP("CurvesView", "new networks: D depth {0} → {1}"),
+                            QT_TRANSLATE_NOOP("CurvesView", "reset")),
+    "discriminator.width": (QT_TRANSLATE_NOOP("CurvesView", "new networks: D width {0} → {1}"),
+                            QT_TRANSLATE_NOOP("CurvesView", "reset")),
+    "discriminator.activation": (QT_TRANSLATE_NOOP("CurvesView", "new networks: D activation {0} → {1}"),
+                                 QT_TRANSLATE_NOOP("CurvesView", "reset")),
+    "noise.dim": (QT_TRANSLATE_NOOP("CurvesView", "new networks: noise dim {0} → {1}"),
+                  QT_TRANSLATE_NOOP("CurvesView", "reset")),
+    "opt_d.name": (QT_TRANSLATE_NOOP("CurvesView", "new networks: optimizer D {0} → {1}"),
+                   QT_TRANSLATE_NOOP("CurvesView", "reset")),
+    "opt_g.name": (QT_TRANSLATE_NOOP("CurvesView", "new networks: optimizer G {0} → {1}"),
+                   QT_TRANSLATE_NOOP("CurvesView", "reset")),
+    "train.device": (QT_TRANSLATE_NOOP("CurvesView", "new networks: device {0} → {1}"),
+                     QT_TRANSLATE_NOOP("CurvesView", "reset")),
+    "reset": (QT_TRANSLATE_NOOP("CurvesView", "new networks"), QT_TRANSLATE_NOOP("CurvesView", "reset")),
+    "freeze_g=on": (QT_TRANSLATE_NOOP("CurvesView", "G frozen"), QT_TRANSLATE_NOOP("CurvesView", "G frozen")),
+    "freeze_g=off": (QT_TRANSLATE_NOOP("CurvesView", "G trains again"), QT_TRANSLATE_NOOP("CurvesView", "G on")),
+    "freeze_d=on": (QT_TRANSLATE_NOOP("CurvesView", "D frozen"), QT_TRANSLATE_NOOP("CurvesView", "D frozen")),
+    "freeze_d=off": (QT_TRANSLATE_NOOP("CurvesView", "D trains again"), QT_TRANSLATE_NOOP("CurvesView", "D on")),
+    "target.moved": (QT_TRANSLATE_NOOP("CurvesView", "target: mode {2} moved"),
+                     QT_TRANSLATE_NOOP("CurvesView", "target")),
+    "target.added": (QT_TRANSLATE_NOOP("CurvesView", "target: mode {2} added"),
+                     QT_TRANSLATE_NOOP("CurvesView", "target")),
+    "target.removed": (QT_TRANSLATE_NOOP("CurvesView", "target: mode {2} removed"),
+                       QT_TRANSLATE_NOOP("CurvesView", "target")),
+    "target.resized": (QT_TRANSLATE_NOOP("CurvesView", "target: mode {2} std {0} → {1}"),
+                       QT_TRANSLATE_NOOP("CurvesView", "target")),
+    "target.replaced": (QT_TRANSLATE_NOOP("CurvesView", "target replaced: {1} modes"),
+                        QT_TRANSLATE_NOOP("CurvesView", "target")),
 }
 
 

@@ -7,78 +7,23 @@ rows where it overlaps no other tag, and one that finds no room is left out (its
 Only the newest MAX_MARKERS iterations are marked. Lines and tags are rebuilt only when the snapshot's
 events change, tags placed again when the iteration range or the plot's size changes.
 
-The texts are the core's English templates, marked here for Qt's translation tools (context
-"CurvesView"); tests check that both lists match.
+The texts are the core's templates (core/events.py TEMPLATES, marked there for Qt's translation tools in
+context "CurvesView"), translated when shown.
 """
 
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
+from ...core.events import TEMPLATES
 from .. import style
 
 MAX_MARKERS = 40
 TAG_ROWS = 3
 TAG_GAP = 4.0            # pixels between tags in one row
 
-# event template key -> (text, short tag): the same English as core/events.py TEMPLATES
-EVENT_TEXTS = {
-    "train.loss": (QT_TRANSLATE_NOOP("CurvesView", "loss: {0} → {1}"), QT_TRANSLATE_NOOP("CurvesView", "loss")),
-    "opt_d.lr": (QT_TRANSLATE_NOOP("CurvesView", "lr_D {0} → {1}"), "lr_D"),
-    "opt_g.lr": (QT_TRANSLATE_NOOP("CurvesView", "lr_G {0} → {1}"), "lr_G"),
-    "train.k_d": (QT_TRANSLATE_NOOP("CurvesView", "k_D {0} → {1}"), "k_D"),
-    "train.k_g": (QT_TRANSLATE_NOOP("CurvesView", "k_G {0} → {1}"), "k_G"),
-    "train.batch_size": (QT_TRANSLATE_NOOP("CurvesView", "batch size {0} → {1}"),
-                         QT_TRANSLATE_NOOP("CurvesView", "batch")),
-    "train.gp_lambda": (QT_TRANSLATE_NOOP("CurvesView", "GP λ {0} → {1}"), "λ"),
-    "train.r1_gamma": (QT_TRANSLATE_NOOP("CurvesView", "R1 γ {0} → {1}"), "R1"),
-    "opt_d.beta1": (QT_TRANSLATE_NOOP("CurvesView", "β1_D {0} → {1}"), "β1"),
-    "opt_g.beta1": (QT_TRANSLATE_NOOP("CurvesView", "β1_G {0} → {1}"), "β1"),
-    "opt_d.beta2": (QT_TRANSLATE_NOOP("CurvesView", "β2_D {0} → {1}"), "β2"),
-    "opt_g.beta2": (QT_TRANSLATE_NOOP("CurvesView", "β2_G {0} → {1}"), "β2"),
-    "noise.dist": (QT_TRANSLATE_NOOP("CurvesView", "p_z: {0} → {1}"), "p_z"),
-    "target.preset": (QT_TRANSLATE_NOOP("CurvesView", "target: {0} → {1}"), QT_TRANSLATE_NOOP("CurvesView", "target")),
-    "target.std": (QT_TRANSLATE_NOOP("CurvesView", "target std {0} → {1}"), QT_TRANSLATE_NOOP("CurvesView", "std")),
-    "target.points_file": (QT_TRANSLATE_NOOP("CurvesView", "target points: {1}"),
-                           QT_TRANSLATE_NOOP("CurvesView", "target")),
-    "generator.depth": (QT_TRANSLATE_NOOP("CurvesView", "new networks: G depth {0} → {1}"),
-                        QT_TRANSLATE_NOOP("CurvesView", "reset")),
-    "generator.width": (QT_TRANSLATE_NOOP("CurvesView", "new networks: G width {0} → {1}"),
-                        QT_TRANSLATE_NOOP("CurvesView", "reset")),
-    "generator.activation": (QT_TRANSLATE_NOOP("CurvesView", "new networks: G activation {0} → {1}"),
-                             QT_TRANSLATE_NOOP("CurvesView", "reset")),
-    "discriminator.depth": (QT_TRANSLATE_NOOP("CurvesView", "new networks: D depth {0} → {1}"),
-                            QT_TRANSLATE_NOOP("CurvesView", "reset")),
-    "discriminator.width": (QT_TRANSLATE_NOOP("CurvesView", "new networks: D width {0} → {1}"),
-                            QT_TRANSLATE_NOOP("CurvesView", "reset")),
-    "discriminator.activation": (QT_TRANSLATE_NOOP("CurvesView", "new networks: D activation {0} → {1}"),
-                                 QT_TRANSLATE_NOOP("CurvesView", "reset")),
-    "noise.dim": (QT_TRANSLATE_NOOP("CurvesView", "new networks: noise dim {0} → {1}"),
-                  QT_TRANSLATE_NOOP("CurvesView", "reset")),
-    "opt_d.name": (QT_TRANSLATE_NOOP("CurvesView", "new networks: optimizer D {0} → {1}"),
-                   QT_TRANSLATE_NOOP("CurvesView", "reset")),
-    "opt_g.name": (QT_TRANSLATE_NOOP("CurvesView", "new networks: optimizer G {0} → {1}"),
-                   QT_TRANSLATE_NOOP("CurvesView", "reset")),
-    "train.device": (QT_TRANSLATE_NOOP("CurvesView", "new networks: device {0} → {1}"),
-                     QT_TRANSLATE_NOOP("CurvesView", "reset")),
-    "reset": (QT_TRANSLATE_NOOP("CurvesView", "new networks"), QT_TRANSLATE_NOOP("CurvesView", "reset")),
-    "freeze_g=on": (QT_TRANSLATE_NOOP("CurvesView", "G frozen"), QT_TRANSLATE_NOOP("CurvesView", "G frozen")),
-    "freeze_g=off": (QT_TRANSLATE_NOOP("CurvesView", "G trains again"), QT_TRANSLATE_NOOP("CurvesView", "G on")),
-    "freeze_d=on": (QT_TRANSLATE_NOOP("CurvesView", "D frozen"), QT_TRANSLATE_NOOP("CurvesView", "D frozen")),
-    "freeze_d=off": (QT_TRANSLATE_NOOP("CurvesView", "D trains again"), QT_TRANSLATE_NOOP("CurvesView", "D on")),
-    "target.moved": (QT_TRANSLATE_NOOP("CurvesView", "target: mode {2} moved"),
-                     QT_TRANSLATE_NOOP("CurvesView", "target")),
-    "target.added": (QT_TRANSLATE_NOOP("CurvesView", "target: mode {2} added"),
-                     QT_TRANSLATE_NOOP("CurvesView", "target")),
-    "target.removed": (QT_TRANSLATE_NOOP("CurvesView", "target: mode {2} removed"),
-                       QT_TRANSLATE_NOOP("CurvesView", "target")),
-    "target.resized": (QT_TRANSLATE_NOOP("CurvesView", "target: mode {2} std {0} → {1}"),
-                       QT_TRANSLATE_NOOP("CurvesView", "target")),
-    "target.replaced": (QT_TRANSLATE_NOOP("CurvesView", "target replaced: {1} modes"),
-                        QT_TRANSLATE_NOOP("CurvesView", "target")),
-}
 
 
 def _tr(text: str) -> str:
@@ -87,14 +32,14 @@ def _tr(text: str) -> str:
 
 def event_text(ev) -> str:
     """An event's text in the current language ("loss: minimax → nonsaturating")."""
-    texts = EVENT_TEXTS.get(ev.template_key)
+    texts = TEMPLATES.get(ev.template_key)
     if texts is None:
         return ev.text()
     return _tr(texts[0]).format(ev.before, ev.after, ev.subject)
 
 
 def event_tag(ev) -> str:
-    texts = EVENT_TEXTS.get(ev.template_key)
+    texts = TEMPLATES.get(ev.template_key)
     return ev.short() if texts is None else _tr(texts[1])
 
 
