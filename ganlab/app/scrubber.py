@@ -118,8 +118,7 @@ class Scrubber(QObject):
         for line in self._cursors:
             line.hide()
         w = self.window
-        w.drawn = None       # the next frame draws the live snapshot, even if it is the one drawn last
-        w._theory_src = None
+        w.draw_afresh()
         s = self.bar.slider
         s.blockSignals(True)
         s.setValue(s.maximum())

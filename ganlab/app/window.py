@@ -341,6 +341,12 @@ class MainWindow(QMainWindow):
             self.curves.update_snapshot(self.worker.latest)
 
     # ----------------------------------------------------------------- drawing
+    def draw_afresh(self) -> None:
+        """The next frame draws the newest snapshot into every view, even the one drawn last (after the views
+        showed something else: a rewound moment)."""
+        self.drawn = None
+        self._theory_src = None
+
     @Slot()
     def redraw(self) -> None:
         if self.worker is None:
