@@ -14,7 +14,7 @@ from ganlab.cli import main
 from ganlab.core.config import Config, field_info
 
 HEADER = ["step", "loss_d", "loss_g", "jsd", "v_estimate", "v_at_dstar", "kl_pg_pdata", "modes_captured",
-          "hq_fraction", "grad_norm_g", "seconds"]
+          "hq_fraction", "v_samples", "v_stderr", "w1", "grad_norm_g", "seconds"]
 SMALL = ["--set", "generator.width=16", "--set", "discriminator.width=16", "--set", "train.batch_size=64",
          "--set", "theory.samples=500", "--set", "theory.grid=64"]
 SMALL_VALUES = {"generator.width": 16, "discriminator.width": 16, "train.batch_size": 64, "theory.samples": 500,
@@ -57,6 +57,10 @@ def test_run_end_to_end(tmp_path, capsys):
         assert 0 <= int(r["modes_captured"]) <= 8
         assert 0.0 <= float(r["hq_fraction"]) <= 1.0
         assert float(r["kl_pg_pdata"]) >= 0.0
+        # V(G, D) from samples: a minimax D has log D and log(1 - D) < 0; its standard error is positive
+        assert float(r["v_samples"]) < 0 and float(r["v_stderr"]) > 0
+    # W1 on every 10th logged row (the first here), NaN on the others
+    assert float(rows[0]["w1"]) > 0 and all(r["w1"] in ("", "nan") for r in rows[1:])
     for r in rows[1:]:
         for col in ("loss_d", "loss_g", "grad_norm_g"):
             assert math.isfinite(float(r[col])), col

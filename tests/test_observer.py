@@ -221,11 +221,11 @@ def test_a_theory_job_evaluates_a_copy_of_d_taken_when_it_was_made():
     assert job.D is not t.D and job.iteration == 5
     before = evaluate(job)
     sync = evaluate(obs.theory_job(fake, shadow=False))           # D itself, evaluated now
-    np.testing.assert_array_equal(before[2], sync[2])             # same logits: the copy is exact
+    np.testing.assert_array_equal(before.d_logits, sync.d_logits)             # same logits: the copy is exact
     t.step(20)                                                    # training moves D on ...
     after = evaluate(job)
-    np.testing.assert_array_equal(after[2], before[2])            # ... the job still shows D at iteration 5
-    assert not np.array_equal(evaluate(obs.theory_job(fake, shadow=False))[2], before[2])
+    np.testing.assert_array_equal(after.d_logits, before.d_logits)            # ... the job still shows D at iteration 5
+    assert not np.array_equal(evaluate(obs.theory_job(fake, shadow=False)).d_logits, before.d_logits)
 
 
 def test_accept_uses_a_result_adds_its_metrics_row_and_drops_stale_ones():
@@ -237,9 +237,9 @@ def test_accept_uses_a_result_adds_its_metrics_row_and_drops_stale_ones():
     result = evaluate(obs.theory_job(obs.take(theory=False).fake))
     assert obs.accept(result)
     s = obs.take(theory=False)
-    assert s.theory_iteration == 4 and s.d_logits is result[2]
+    assert s.theory_iteration == 4 and s.d_logits is result.d_logits
     assert list(obs.metrics.view()["step"]) == [0, 4]
-    assert s.metrics["jsd"][-1] == pytest.approx(result[4].jsd)
+    assert s.metrics["jsd"][-1] == pytest.approx(result.theory.jsd)
 
     for make_stale in (obs.clear, lambda: obs.target_changed(structural=False), lambda: obs.take(theory=True)):
         t.step(1)
@@ -248,7 +248,7 @@ def test_accept_uses_a_result_adds_its_metrics_row_and_drops_stale_ones():
         steps = list(obs.metrics.view().get("step", []))
         assert not obs.accept(late)
         assert list(obs.metrics.view().get("step", [])) == steps   # no row from the stale result
-        assert obs.take(theory=False).theory is not late[4]      # nor its fields
+        assert obs.take(theory=False).theory is not late.theory      # nor its fields
 
 
 def test_the_real_cloud_is_one_read_only_array_until_the_target_changes():
@@ -293,3 +293,50 @@ def test_reseed_gives_the_display_samples_of_a_fresh_observer_with_that_seed():
     np.testing.assert_array_equal(back.real, fresh.real)
     np.testing.assert_array_equal(back.fake, fresh.fake)
     np.testing.assert_array_equal(back.fake, first.fake)
+
+
+# ------------------------------------------------------------------ the lecture's numbers in every snapshot
+def test_a_snapshot_carries_v_from_samples_computed_from_its_own_logits():
+    from ganlab.core.value import log_d_and_log_1md
+
+    t, obs = _pair()
+    t.step(30)
+    s = obs.take()
+    assert s.eval_fake.shape == s.fake.shape and s.eval_real.shape == s.real.shape
+    with torch.no_grad():   # D's logits at the samples it used, recomputed here
+        rl = t.D(torch.from_numpy(s.eval_real.copy())).numpy().ravel()
+        fl = t.D(torch.from_numpy(s.eval_fake)).numpy().ravel()
+    np.testing.assert_allclose(s.real_logits, rl, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(s.fake_logits, fl, rtol=1e-5, atol=1e-5)
+    a, _ = log_d_and_log_1md(s.loss, rl)
+    _, b = log_d_and_log_1md(s.loss, fl)
+    assert s.value.value == pytest.approx(a.mean() + b.mean(), rel=1e-5)
+    assert s.value.n_real == len(s.eval_real) and s.value.stderr > 0
+    row = obs.metrics.last()
+    assert row["v_samples"] == pytest.approx(s.value.value) and row["v_stderr"] == pytest.approx(s.value.stderr)
+    assert row["v_estimate"] == pytest.approx(s.theory.v_estimate)   # the grid integral stays its own column
+
+
+def test_w1_is_computed_every_nth_evaluation_and_shown_until_the_next():
+    from ganlab.core.observer import sample_w1
+
+    t, obs = _pair()
+    obs.w1_every = 3
+    ws = []
+    for _ in range(4):
+        t.step(2)
+        s = obs.take()
+        ws.append(obs.metrics.last()["w1"])
+        assert s.w1 == pytest.approx([w for w in ws if np.isfinite(w)][-1])
+    assert [np.isfinite(w) for w in ws] == [True, False, False, True]
+    s = obs.take()   # the 5th: not due; the snapshot still shows the 4th's value
+    assert ws[3] == pytest.approx(sample_w1(s.eval_real, s.eval_fake), rel=0.3)   # the same metric on later G
+    obs.clear()   # a reset forgets it
+    assert obs.metrics.last() is None and obs._last_w1 != obs._last_w1
+
+
+def test_a_loss_without_a_probability_reading_has_no_sample_value():
+    t, obs = _pair(**{"train.loss": "wgan-gp"})
+    s = obs.take()
+    assert s.value is None and s.fake_logits.shape == (len(s.eval_fake),)
+    assert np.isnan(obs.metrics.last()["v_samples"])

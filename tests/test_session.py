@@ -348,3 +348,23 @@ def test_the_curves_marks_travel_with_the_session(tmp_path):
     obs2 = Observer(t2)
     apply_session(t2, obs2, data)
     assert obs2.events.to_list() == marks and obs2.take().events[0].text() == "loss: nonsaturating → minimax"
+
+
+def test_a_session_saved_before_the_sample_value_and_w1_columns_loads_with_them_as_nan(saved, tmp_path):
+    from ganlab.core.snapshot import METRIC_COLUMNS_V1
+
+    new = load_session(saved[0]).metrics
+    old_rows = new[:, :len(METRIC_COLUMNS_V1)]
+
+    def older(m):
+        m["history"]["metrics"]["columns"] = list(METRIC_COLUMNS_V1)
+
+    path = rewrite(saved[0], tmp_path / "v1.ganlab", meta=older, arrays={"history/metrics": npy(old_rows)})
+    got = load_session(path).metrics
+    assert got.shape == new.shape
+    np.testing.assert_array_equal(got[:, :len(METRIC_COLUMNS_V1)], old_rows)
+    assert np.isnan(got[:, len(METRIC_COLUMNS_V1):]).all()
+    # any other column set is still refused, naming the columns expected
+    path = rewrite(saved[0], tmp_path / "v0.ganlab", meta=lambda m: m["history"]["metrics"].update(
+        columns=list(METRIC_COLUMNS_V1[:5])), arrays={"history/metrics": npy(old_rows[:, :5])})
+    assert_refused(path, "metrics history", "columns")

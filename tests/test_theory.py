@@ -333,3 +333,20 @@ def test_dstar_around_stray_generated_points_is_a_round_spot_not_a_square():
     while ok[ci + d + 1, cj + d + 1]:
         d += 1
     assert math.hypot(d, d) <= r + 1.5
+
+
+@pytest.mark.parametrize("shift", [0.0, 0.7, 5.0])
+def test_the_two_kl_to_m_terms_add_up_to_v_at_dstar_and_average_to_the_jsd(shift):
+    """Formula (14): V(G, D*) = -log 4 + KL(p_data || M) + KL(p_g || M), and JSD is their mean; each term is
+    checked against an independent grid integral of KL against M = (p_data + p_g) / 2."""
+    target = ring(8)
+    g = Grid.for_target(target, n=96)
+    fake = target.sample_numpy(3000, np.random.default_rng(1)) + np.float32(shift)
+    f = compute_theory(target, fake, g)
+    assert f.kl_pdata_m + f.kl_pg_m - math.log(4) == pytest.approx(f.v_at_dstar, abs=1e-9)
+    assert 0.5 * (f.kl_pdata_m + f.kl_pg_m) == pytest.approx(f.jsd, abs=1e-9)
+    if f.pg_mass_in_grid == 1.0 and shift < 1:   # all mass on the grid: the plain integrals agree
+        log_m = np.logaddexp(f.log_p_data, f.log_p_g) - math.log(2)
+        assert f.kl_pdata_m == pytest.approx(theory.kl(f.log_p_data, log_m, g.cell_area), abs=2e-3)
+        assert f.kl_pg_m == pytest.approx(theory.kl(f.log_p_g, log_m, g.cell_area), abs=2e-3)
+    assert 0 <= f.kl_pdata_m <= math.log(2) + 1e-9 and 0 <= f.kl_pg_m <= math.log(2) + 1e-9

@@ -48,6 +48,9 @@ def _lower_priority() -> None:
         pass
 
 
+# Seconds between W1 computations while the app runs (0.07 s each in 2-D, on the helper thread).
+W1_INTERVAL = 1.0
+
 class TrainingWorker(QObject):
     # Emitted to QObjects living in the GUI thread (queued): never to lambdas (they'd run here).
     sigDiverged = Signal(str)
@@ -63,6 +66,7 @@ class TrainingWorker(QObject):
         super().__init__()
         self.trainer = Trainer(config, target)
         self.observer = Observer(self.trainer)
+        self.observer.w1_interval = W1_INTERVAL
         self.latest: Snapshot | None = None
         self.playing = False
         self.max_rate = 0.0  # iterations per second cap; 0 = as fast as possible

@@ -52,6 +52,11 @@ class Grid:
         return (self.ymax - self.ymin) / self.n
 
     @property
+    def shape(self) -> tuple[int, int]:
+        """The shape of a field on the grid, indexed [iy, ix]."""
+        return self.n, self.n
+
+    @property
     def cell_area(self) -> float:
         return self.dx * self.dy
 

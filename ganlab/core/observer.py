@@ -10,6 +10,8 @@ the run's events (settings changed at an iteration: core/events.py), cleared wit
 from __future__ import annotations
 
 import copy
+import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,12 +27,17 @@ from .history import History
 from .networks import noise_grid, sample_noise
 from .snapshot import METRIC_COLUMNS, Snapshot
 from .target import GaussianMixture
-from .theory import compute_theory
+from .theory import TheoryFields, compute_theory
 from .trainer import Trainer
+from .value import SampleValue, value_from_samples
+from .wasserstein import w1_1d, w1_2d
 
 # The display samples (the fixed noise batch and the real cloud) are drawn from train.seed plus this offset:
 # a stream apart from the trainer's (seed, and seed + its SEED_OFFSET_DATA and SEED_OFFSET_NOISE).
 SEED_OFFSET_DISPLAY = 101
+# W1 between this many real and generated samples: the exact 2-D assignment costs ~0.07 s at 128 (0.33 s at 256),
+# so it is computed on a subset, at most once per Observer.w1_interval seconds where that is set (the app).
+W1_SAMPLES = 128
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,19 +55,65 @@ class TheoryJob:
     device: torch.device
     iteration: int
     generation: int           # Observer.generation when copied: accept() drops a result that is stale
+    real: np.ndarray | None = None   # the real samples V(G, D) is estimated from (None: no sample value)
+    w1: bool = False                 # compute the Wasserstein-1 distance this time
 
 
-def evaluate(job: TheoryJob) -> tuple:
-    """D on the grid, D*, JSD and coverage for a job: a pure function of the copies in it."""
-    with torch.no_grad():
-        d_logits = job.D(torch.from_numpy(job.grid.points()).to(job.device)).reshape(job.grid.n, job.grid.n)
-        d_logits = d_logits.float().cpu().numpy()
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """What evaluate() found for one job: D on the grid, the theory, coverage and the sample values."""
+
+    grid: Grid
+    loss: str
+    d_logits: np.ndarray
+    d_prob: np.ndarray | None
+    theory: TheoryFields
+    coverage: object
+    iteration: int
+    generation: int
+    value: SampleValue | None = None
+    real: np.ndarray | None = None
+    fake: np.ndarray | None = None
+    real_logits: np.ndarray | None = None
+    fake_logits: np.ndarray | None = None
+    w1: float = float("nan")
+
+
+def evaluate(job: TheoryJob) -> Evaluation:
+    """D on the grid, D*, JSD, coverage and V(G, D) from samples for a job: a pure function of the copies in it."""
+    pts = job.grid.points()
+    n_grid = len(pts)
+    parts = [pts, job.fake.reshape(len(job.fake), -1)]
+    if job.real is not None:
+        parts.append(job.real.reshape(len(job.real), -1))
+    with torch.no_grad():   # one pass over the grid and both sample sets
+        out = job.D(torch.from_numpy(np.concatenate(parts).astype(np.float32)).to(job.device))
+        out = out.float().cpu().numpy().reshape(-1)
+    d_logits = out[:n_grid].reshape(job.grid.shape)
+    fake_logits = out[n_grid:n_grid + len(job.fake)]
+    real_logits = out[n_grid + len(job.fake):] if job.real is not None else None
     with np.errstate(invalid="ignore"):  # a diverged D gives NaN logits: NaN probabilities, no warning
         d_prob = losses.logits_to_prob(job.loss, d_logits)
+        value = None if real_logits is None else value_from_samples(job.loss, real_logits, fake_logits)
     fields = compute_theory(job.target, job.fake, job.grid, h=job.bandwidth, d_prob=d_prob)
     cov = mode_coverage(job.fake, job.target)
     d_prob = None if d_prob is None else d_prob.astype(np.float32)
-    return job.grid, job.loss, d_logits, d_prob, fields, cov, job.iteration, job.generation
+    w1 = float("nan")
+    if job.w1 and job.real is not None:
+        w1 = sample_w1(job.real, job.fake)
+    return Evaluation(job.grid, job.loss, d_logits, d_prob, fields, cov, job.iteration, job.generation, value,
+                      job.real, job.fake, real_logits, fake_logits, w1)
+
+
+def sample_w1(real: np.ndarray, fake: np.ndarray, n: int = W1_SAMPLES) -> float:
+    """W1 between the first n real and generated samples (the display sets are in random order); exact in 1-D
+    on all of them (sorting is cheap). NaN when G has diverged."""
+    if not (np.all(np.isfinite(fake)) and len(real) and len(fake)):
+        return float("nan")
+    if real.shape[1] == 1:
+        return w1_1d(real[:, 0], fake[:, 0])
+    m = min(n, len(real), len(fake))
+    return w1_2d(real[:m], fake[:m])
 
 
 class Observer:
@@ -81,6 +134,13 @@ class Observer:
         self._full: tuple | None = None  # last full evaluation (D on grid, theory, coverage)
         self._shadow: tuple | None = None   # (trainer's D, its copy for theory jobs, device)
         self.generation = 0   # counts resets, target changes and full evaluations: older results are stale
+        # W1 is the costliest metric: computed on every w1_every-th evaluation (headless: a fixed rule, so runs
+        # repeat), and no sooner than w1_interval seconds after the last (the app); None: no time limit.
+        self.w1_interval: float | None = None
+        self.w1_every = 1
+        self._evaluations = 0
+        self._w1_last = -math.inf
+        self._last_w1 = float("nan")   # the latest W1 computed, shown until the next one
 
     # ----------------------------------------------------------- display state
     @property
@@ -181,11 +241,11 @@ class Observer:
             with torch.no_grad():
                 fake = t.G(z).cpu().numpy().astype(np.float32)
         full = self._full
-        if theory or full is None or full[0] is not grid or full[1] != cfg.train.loss:
+        if theory or full is None or full.grid is not grid or full.loss != cfg.train.loss:
             self.generation += 1  # newer than any job still running elsewhere
             self.accept(evaluate(self.theory_job(fake, shadow=False)), record)
             full = self._full
-        _, _, d_logits, d_prob, fields, cov, theory_iteration, _ = full
+        ev = full
         man = None
         if manifold:
             zg = noise_grid(cfg.noise.dim, cfg.noise.dist, 48 if cfg.noise.dim == 2 else 400)
@@ -198,11 +258,13 @@ class Observer:
             fake = np.nan_to_num(fake, nan=1e6, posinf=1e6, neginf=-1e6)
         return Snapshot(
             iteration=t.iteration, target=t.target, loss=cfg.train.loss, real=self.real_samples(), fake=fake,
-            grid=grid, d_logits=d_logits, d_prob=d_prob, theory=fields, coverage=cov, fake_push=fake_push,
-            manifold=man, losses=t.losses.view(), metrics=self.metrics.view(), status=t.status,
+            grid=grid, d_logits=ev.d_logits, d_prob=ev.d_prob, theory=ev.theory, coverage=ev.coverage,
+            fake_push=fake_push, manifold=man, losses=t.losses.view(), metrics=self.metrics.view(), status=t.status,
             message=t.message, device=str(t.device), seed=cfg.train.seed, freeze_g=t.freeze_g,
-            freeze_d=t.freeze_d, theory_iteration=theory_iteration,
-            has_dstar=losses.has_closed_form_dstar(cfg.train.loss), events=self.events.view())
+            freeze_d=t.freeze_d, theory_iteration=ev.iteration,
+            has_dstar=losses.has_closed_form_dstar(cfg.train.loss), events=self.events.view(), value=ev.value,
+            eval_real=ev.real, eval_fake=ev.fake, real_logits=ev.real_logits, fake_logits=ev.fake_logits,
+            w1=self._last_w1)
 
     # --------------------------------------------------------------- theory
     def theory_job(self, fake: np.ndarray, shadow: bool = True) -> TheoryJob:
@@ -212,22 +274,32 @@ class Observer:
         shadow=False evaluates D itself, on this thread, now."""
         t = self.trainer
         cfg = t.config
+        now = time.monotonic()
+        w1 = self._evaluations % max(1, self.w1_every) == 0 and (
+            self.w1_interval is None or now - self._w1_last >= self.w1_interval)
+        self._evaluations += 1
+        if w1:
+            self._w1_last = now
         return TheoryJob(grid=self.grid(), loss=cfg.train.loss, D=self._d_copy() if shadow else t.D, fake=fake,
                          target=t.target, bandwidth=cfg.theory.bandwidth or None, device=t.device,
-                         iteration=t.iteration, generation=self.generation)
+                         iteration=t.iteration, generation=self.generation, real=self.real_samples(), w1=w1)
 
-    def accept(self, full: tuple, record: bool = True) -> bool:
+    def accept(self, full: Evaluation, record: bool = True) -> bool:
         """Use an evaluate() result for the snapshots that follow and add its metrics row. False (and
         nothing changes) for a stale result: its job was copied before a reset, a target change or a
         newer full evaluation, or for another grid."""
-        grid, _, _, _, fields, cov, iteration, generation = full
-        if generation != self.generation or grid is not self.grid():
+        if full.generation != self.generation or full.grid is not self.grid():
             return False
         self._full = full
+        if math.isfinite(full.w1):
+            self._last_w1 = full.w1
         last = self.metrics.last()
-        if record and (last is None or last["step"] != iteration):
-            self.metrics.append(iteration, fields.jsd, fields.v_estimate, fields.v_at_dstar,
-                                fields.kl_pg_pdata, fields.kl_pdata_pg, cov.modes_captured, cov.hq_fraction)
+        if record and (last is None or last["step"] != full.iteration):
+            th, cov, v = full.theory, full.coverage, full.value
+            self.metrics.append(full.iteration, th.jsd, th.v_estimate, th.v_at_dstar, th.kl_pg_pdata,
+                                th.kl_pdata_pg, cov.modes_captured, cov.hq_fraction,
+                                float("nan") if v is None else v.value, float("nan") if v is None else v.stderr,
+                                full.w1)
         return True
 
     def _d_copy(self) -> nn.Module:
@@ -245,6 +317,7 @@ class Observer:
         self.metrics.clear()
         self.events.clear()
         self._full = None
+        self._last_w1 = float("nan")
         self.generation += 1
 
 

@@ -38,7 +38,7 @@ from .config import Config, ConfigError
 from .files import write_atomic
 from .networks import Discriminator, Generator
 from .observer import Observer
-from .snapshot import METRIC_COLUMNS
+from .snapshot import METRIC_COLUMNS, METRIC_COLUMNS_V1
 from .target import GaussianMixture, TargetError
 from .trainer import LOSS_COLUMNS, Trainer
 
@@ -284,14 +284,19 @@ def _read(zf: zipfile.ZipFile, path: Path) -> SessionData:
     hist = {}
     for name, columns in (("losses", LOSS_COLUMNS), ("metrics", METRIC_COLUMNS)):
         entry = _get(history, name, dict, where, "history")
-        stored_cols = _get(entry, "columns", list, where, f"history.{name}")
-        if tuple(stored_cols) != tuple(columns):
-            raise SessionError(f"{where}: the {name} history has columns {stored_cols}, expected {list(columns)}")
+        stored_cols = tuple(_get(entry, "columns", list, where, f"history.{name}"))
+        older = name == "metrics" and stored_cols == METRIC_COLUMNS_V1   # saved before v_samples, v_stderr, w1
+        if stored_cols != tuple(columns) and not older:
+            raise SessionError(f"{where}: the {name} history has columns {list(stored_cols)}, "
+                               f"expected {list(columns)}")
         arr = _array(zf, _get(entry, "array", str, where, f"history.{name}"), where, kinds="fiu",
                      limit=MAX_HISTORY_BYTES, finite=False)
-        if arr.ndim != 2 or arr.shape[1] != len(columns):
-            raise SessionError(f"{where}: the {name} history has shape {arr.shape}, expected (rows, {len(columns)})")
+        if arr.ndim != 2 or arr.shape[1] != len(stored_cols):
+            raise SessionError(f"{where}: the {name} history has shape {arr.shape}, "
+                               f"expected (rows, {len(stored_cols)})")
         arr = np.asarray(arr, dtype=np.float64)
+        if older:   # the new columns were not measured then
+            arr = np.hstack([arr, np.full((len(arr), len(columns) - len(stored_cols)), np.nan)])
         if not np.all(np.isfinite(arr[:, 0])):
             raise SessionError(f"{where}: the {name} history has a step that is not a finite number")
         hist[name] = arr

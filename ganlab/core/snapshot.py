@@ -13,9 +13,15 @@ from .events import Event
 from .grid import Grid
 from .target import GaussianMixture
 from .theory import TheoryFields
+from .value import SampleValue
 
+# v_estimate is V(G, D) integrated on the grid against the smoothed densities (the lessons' "gap" compares it with
+# v_at_dstar, the same integral at D*); v_samples is V(G, D) as the lecture defines it, a sample mean (core/value.py),
+# v_stderr its standard error, w1 the Wasserstein-1 distance between samples (NaN where not computed that time).
 METRIC_COLUMNS = ("step", "jsd", "v_estimate", "v_at_dstar", "kl_pg_pdata", "kl_pdata_pg",
-                  "modes_captured", "hq_fraction")
+                  "modes_captured", "hq_fraction", "v_samples", "v_stderr", "w1")
+# The columns of sessions saved before v_samples, v_stderr and w1: they load with those as NaN.
+METRIC_COLUMNS_V1 = METRIC_COLUMNS[:8]
 
 
 @dataclass
@@ -45,3 +51,10 @@ class Snapshot:
     theory_iteration: int = 0               # iteration at which D, D*, JSD and coverage were computed
     has_dstar: bool = True                  # the loss has the closed-form optimum D* = p_data / (p_data + p_g)
     events: tuple[Event, ...] = ()          # settings changed during the run, oldest first (EventLog.view())
+    # From the same evaluation as d_logits and theory (at theory_iteration), so they agree with each other:
+    value: SampleValue | None = None        # V(G, D) from samples with its standard error; None without D in (0, 1)
+    eval_real: np.ndarray | None = None     # (N, d) the real samples it used
+    eval_fake: np.ndarray | None = None     # (N, d) the generated samples it used
+    real_logits: np.ndarray | None = None   # (N,) D's logits at eval_real
+    fake_logits: np.ndarray | None = None   # (N,) D's logits at eval_fake
+    w1: float = float("nan")                # Wasserstein-1 between real and generated samples, NaN if not computed

@@ -296,8 +296,10 @@ class TheoryFields:
     kl_pdata_pg: float
     kl_pg_pdata: float
     v_at_dstar: float  # grid integral of V(G, D*)
-    v_estimate: float  # grid integral of V(G, D) for the given D; NaN without one
+    v_estimate: float  # grid integral of V(G, D) for the given D; NaN without one (value.py: from samples)
     pg_mass_in_grid: float  # share of generated samples inside the grid
+    kl_pdata_m: float = float("nan")  # KL(p_data || M), M = (p_data + p_g) / 2: formula (14)'s first term
+    kl_pg_m: float = float("nan")     # KL(p_g || M); -log 4 + kl_pdata_m + kl_pg_m = v_at_dstar, their mean = jsd
 
     @property
     def v_identity(self) -> float:
@@ -311,14 +313,15 @@ def _as_numpy(x) -> np.ndarray:
     return np.asarray(x, dtype=np.float64).reshape(-1, 2)
 
 
-def _outside_bin(p_out: float, q_out: float) -> tuple[float, float]:
-    """JSD and V(G, D*) terms of the probability mass that lies outside the grid."""
+def _outside_bin(p_out: float, q_out: float) -> tuple[float, float, float, float]:
+    """JSD, V(G, D*), KL(p || M) and KL(q || M) terms of the probability mass that lies outside the grid."""
     p_out, q_out = max(p_out, 0.0), max(q_out, 0.0)
     m = p_out + q_out
     if m <= 1e-12:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0, 0.0
     v = sum(x * math.log(x / m) for x in (p_out, q_out) if x > 0)
-    return 0.5 * (v + m * math.log(2.0)), v
+    kp, kq = ((x * math.log(2.0 * x / m) if x > 0 else 0.0) for x in (p_out, q_out))
+    return 0.5 * (v + m * math.log(2.0)), v, kp, kq
 
 
 def compute_theory(target, fake: np.ndarray, grid: Grid, h: float | None = None,
@@ -342,12 +345,16 @@ def compute_theory(target, fake: np.ndarray, grid: Grid, h: float | None = None,
     log_1md = log_pg - lse  # log(1 - D*)
     area = grid.cell_area
     j, v_star = _jsd_terms(p, q, log_d, log_1md, area)
+    # KL(p || M) = int p log(2 p / (p + q)) = log 2 int p + int p log D*: formula (14)'s two terms.
+    kl_pm = (_dot(p, log_d) + LOG2 * float(p.sum())) * area
+    kl_qm = (_dot(q, log_1md) + LOG2 * float(q.sum())) * area
     # Mass off the grid (generated points that flew away, kernel tails at the border) counts as
     # one more bin: otherwise a generator that throws half its samples outside would read half
     # its true JSD. Lumping the outside into one bin keeps the estimate a lower bound, and keeps
     # V(G, D*) = -log 4 + 2 JSD exact.
-    j_out, v_out = _outside_bin(1.0 - float(p.sum()) * area, 1.0 - float(q.sum()) * area)
+    j_out, v_out, kp_out, kq_out = _outside_bin(1.0 - float(p.sum()) * area, 1.0 - float(q.sum()) * area)
     j, v_star = j + j_out, v_star + v_out
+    kl_pm, kl_qm = max(kl_pm + kp_out, 0.0), max(kl_qm + kq_out, 0.0)
     diff = log_pd - log_pg
     dstar = (p / pq).astype(np.float32)
     dstar[lse < lse.max() + LOG_DSTAR_MASK] = np.nan
@@ -366,4 +373,6 @@ def compute_theory(target, fake: np.ndarray, grid: Grid, h: float | None = None,
         v_at_dstar=v_star,
         v_estimate=v_est,
         pg_mass_in_grid=(n_in / n_total) if n_total else 0.0,
+        kl_pdata_m=kl_pm,
+        kl_pg_m=kl_qm,
     )
