@@ -37,11 +37,13 @@ from .iteration_axis import IterationAxis
 from .markers import EventMarkers
 from .reference import ReferenceSet
 from .series import REFERENCE_MARK, TIPS, Series, finite, log10, series_forms, title_html
+from .w1_overlay import RightAxisSeries, pad_others
 
 MIN_POINTS = 400
 MAX_POINTS = 4000
 DEFAULT_POINTS = 2000      # before the widget has a size
 LEFT_AXIS_WIDTH = 40       # pixels at scale 1: fixed, so the plots of a column line up
+RIGHT_AXIS_WIDTH = 30      # W1's axis on the JSD plot; the others keep a blank one as wide
 BOTTOM_AXIS_HEIGHT = 22    # the bottom row's iteration ticks, "iteration" at their right end
 REDRAW_COST_FACTOR = 6.0   # a redraw may come every 6x its own cost at most (long histories)
 TARGET_CELL_ASPECT = 2.4   # width / height of one plot that reads best; picks 3 or 2 columns
@@ -132,7 +134,9 @@ class CurvesView(QtWidgets.QWidget):
         self.s_loss_d = Series(self.plot_loss, "losses", "loss_d", style.REAL, "L_D")
         self.s_loss_g = Series(self.plot_loss, "losses", "loss_g", style.FAKE, "L_G")
         self.s_jsd = Series(self.plot_jsd, "metrics", "jsd", style.FOREGROUND, "JSD")
-        self.s_v = Series(self.plot_value, "metrics", "v_estimate", style.MANIFOLD, "V(G, D)")
+        self.s_w1 = Series(self.plot_jsd, "metrics", "w1", style.VERMILLION, "W1", sparse=True)
+        self.w1_axis = RightAxisSeries(self.plot_jsd, self.s_w1)
+        self.s_v = Series(self.plot_value, "metrics", "v_samples", style.MANIFOLD, "V(G, D)")
         self.s_vstar = Series(self.plot_value, "metrics", "v_at_dstar", style.OTHER, "V(G, D*)", dash=True)
         self.s_modes = Series(self.plot_cov, "metrics", "modes_captured", style.MANIFOLD, "modes",
                               transform=self._modes_fraction)
@@ -142,7 +146,7 @@ class CurvesView(QtWidgets.QWidget):
         self.s_kl_g = Series(self.plot_kl, "metrics", "kl_pg_pdata", style.VERMILLION, "KL(p_g || p_data)",
                              transform=log10)
         self.s_grad = Series(self.plot_grad, "losses", "grad_norm_g", style.FAKE, "grad norm", transform=log10)
-        self.series = (self.s_loss_d, self.s_loss_g, self.s_jsd, self.s_v, self.s_vstar, self.s_modes,
+        self.series = (self.s_loss_d, self.s_loss_g, self.s_jsd, self.s_w1, self.s_v, self.s_vstar, self.s_modes,
                        self.s_hq, self.s_kl_data, self.s_kl_g, self.s_grad)
 
     def _build_reference_lines(self) -> None:
@@ -386,6 +390,9 @@ class CurvesView(QtWidgets.QWidget):
             s.curve.setData(np.zeros(0), np.zeros(0))
             return
         x = np.asarray(x, dtype=np.float64)
+        if s.sparse:
+            keep = np.isfinite(y)
+            x, y = x[keep], np.asarray(y)[keep]
         lo, hi = self._xaxis.visible_slice(x)
         # Decimate first, then transform the few kept points: the transforms are monotonic (log10,
         # / n_modes), so the kept min/max are the same; non-finite values become NaN gaps after.
@@ -474,7 +481,10 @@ class CurvesView(QtWidgets.QWidget):
             p.getAxis("left").setWidth(int(round(LEFT_AXIS_WIDTH * s)))
             for name in ("left", "bottom"):
                 p.getAxis(name).setStyle(maxTextLevel=0, maxTickLevel=1)   # labelled major ticks only
-            p.layout.setContentsMargins(2, 2, 6 * s, 2)
+            p.layout.setContentsMargins(2, 2, 0, 2)   # the right axis (W1's, blank on the others) is the margin
+        self.w1_axis.set_scale(int(round(RIGHT_AXIS_WIDTH * s)))
+        pad_others(self.plots, self.plot_jsd, int(round(RIGHT_AXIS_WIDTH * s)))
+        self.plot_jsd.getAxis("right").setStyle(maxTextLevel=0, maxTickLevel=1)
         self._titles.clear()
         self.glw.ci.layout.setHorizontalSpacing(int(round(6 * s)))
         self.glw.ci.layout.setVerticalSpacing(int(round(2 * s)))
