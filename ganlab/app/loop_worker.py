@@ -1,0 +1,162 @@
+"""The training loop shared by the side windows' workers (seed grid, twin runs): app/worker.py's pattern, pared down.
+
+The worker lives on its own QThread (worker.WorkerThread starts and stops it). A QTimer there runs chunks of
+about CHUNK_SECONDS of training, so queued commands (play, pause, reset, open a member) run between chunks
+without locks; every FRAME_INTERVAL it publishes a frame, a frozen object of plain numpy copies, by one
+reference assignment to `latest`. The GUI thread only reads `latest` and draws it ("latest frame wins": a slow
+GUI never makes a queue). Subclasses say how to train (`_step`), what a frame holds (`_frame`) and how to start
+over (`_rebuild`).
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+
+CHUNK_SECONDS = 0.010
+FRAME_INTERVAL = 0.1     # ~10 frames a second: small multiples need no more, and training keeps the CPU
+IDLE_POLL_MS = 16
+
+
+class LoopWorker(QObject):
+    # Emitted to QObjects living in the GUI thread (queued): never to lambdas (they'd run here).
+    sigPlaying = Signal(bool)
+    sigError = Signal(str)
+    sigMember = Signal(int, object)    # (member, a Trainer at its state), asked for with request_member
+
+    def __init__(self):
+        super().__init__()
+        self.latest = None
+        self.playing = False
+        self.its_per_sec = 0.0
+        self.frame_interval = FRAME_INTERVAL
+        self._timer: QTimer | None = None
+        self._dirty = True
+        self._next_frame = 0.0
+        self._chunk = 1
+        self._rate_t0 = time.perf_counter()
+        self._rate_n = 0
+
+    # ------------------------------------------------ what subclasses define
+    def _step(self, n: int) -> int:
+        """Train n iterations; how many ran (0: nothing can train any more)."""
+        raise NotImplementedError
+
+    def _frame(self):
+        raise NotImplementedError
+
+    def _rebuild(self) -> None:
+        raise NotImplementedError
+
+    def _extract(self, i: int):
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ life cycle
+    @Slot()
+    def start(self) -> None:
+        """Runs in the worker thread once it starts: the timer must be created there."""
+        self._timer = QTimer()
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    @Slot()
+    def stop(self) -> None:
+        self.playing = False
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer.deleteLater()
+            self._timer = None
+
+    # -------------------------------------------------------------- commands
+    @Slot()
+    def play(self) -> None:
+        self.playing = True
+        self._rate_t0, self._rate_n = time.perf_counter(), 0
+        self.sigPlaying.emit(True)
+
+    @Slot()
+    def pause(self) -> None:
+        self.playing = False
+        self.its_per_sec = 0.0
+        self.publish()   # the frame of the state it stopped in, at once
+        self.sigPlaying.emit(False)
+
+    @Slot()
+    def reset(self) -> None:
+        try:
+            self._rebuild()
+        except Exception as e:
+            self._fail(e)
+        self._dirty = True
+        self.publish()
+
+    @Slot(int)
+    def request_member(self, i: int) -> None:
+        """Pause (the grid keeps showing the state handed over) and send member i as a Trainer (sigMember)."""
+        if self.playing:
+            self.pause()
+        try:
+            trainer = self._extract(i)
+        except Exception as e:
+            self._fail(e)
+            return
+        self.sigMember.emit(i, trainer)
+
+    # -------------------------------------------------------------- internals
+    def _fail(self, e: Exception) -> None:
+        self.playing = False
+        self.sigPlaying.emit(False)
+        traceback.print_exc()
+        text = QCoreApplication.translate("SeedGrid", "Training stopped: {0}: {1}")
+        self.sigError.emit(text.format(type(e).__name__, e))
+
+    @Slot()
+    def _tick(self) -> None:
+        if self.playing:
+            try:
+                self._train_chunk()
+            except Exception as e:
+                self._fail(e)
+        now = time.perf_counter()
+        if (self.playing or self._dirty) and now >= self._next_frame:
+            self.publish()
+        if self._timer is not None:
+            self._timer.setInterval(0 if self.playing else IDLE_POLL_MS)
+
+    def _train_chunk(self) -> None:
+        t0 = time.perf_counter()
+        done = self._step(self._chunk)
+        dt = time.perf_counter() - t0
+        if done == 0:   # every run diverged: nothing left to train
+            self.playing = False
+            self.its_per_sec = 0.0
+            self.sigPlaying.emit(False)
+            self._dirty = True
+            return
+        per = dt / done
+        self._chunk = max(1, min(10_000, int(CHUNK_SECONDS / max(per, 1e-6))))
+        self._rate_n += done
+        span = time.perf_counter() - self._rate_t0
+        if span >= 0.5:
+            self.its_per_sec = self._rate_n / span
+            self._rate_t0, self._rate_n = time.perf_counter(), 0
+
+    def publish(self) -> None:
+        """A frame of the current state now (in the worker thread)."""
+        try:
+            frame = self._frame()
+        except Exception as e:
+            self._fail(e)
+            return
+        self.latest = frame   # one reference assignment: the GUI thread reads whichever is newest
+        self._dirty = False
+        self._next_frame = time.perf_counter() + self.frame_interval
+
+
+def stop_with(widget: QObject, worker_thread, timeout_ms: int) -> None:
+    """Stop `worker_thread` when `widget` is destroyed without being closed (its parent window deleted with it): a
+    QThread must never be destroyed while it runs. The closure holds the thread, not the widget."""
+    widget.destroyed.connect(lambda *_: worker_thread.stop(timeout_ms))

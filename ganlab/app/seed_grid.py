@@ -1,0 +1,242 @@
+"""The seed grid: the current setting on 16 seeds at once, so a class sees "collapses on 11 of 16 seeds", not
+one draw.
+
+Small multiples (default 4x4) of one config on seeds seed, seed + 1, ..., trained live as ONE BatchedTrainer on
+a worker thread (seed_grid_worker). This window only draws the worker's newest frame, ~10 times a second: each
+cell the target's mode centres, the real cloud faint, the generated samples and a one-line verdict
+(core/verdict.py: "collapsed" means most samples ON one or two modes, the lessons' idea); on top the counts.
+Clicking a cell pauses the grid and emits `open_member(trainer)`: a Trainer at that member's state (it
+continues exactly as the member would), for the main window to open as its run.
+
+    w = SeedGridWindow(config, target, parent)
+    w.open_member.connect(...)
+    w.start()           # shows the window and starts training
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6 import QtWidgets
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal, Slot
+
+from ..core.config import Config
+from ..core.target import GaussianMixture
+from ..core.verdict import count
+from .loop_worker import stop_with
+from .mini_field import MiniField
+from .seed_grid_worker import SAMPLES, SEEDS, GridFrame, SeedGridWorker
+from .worker import WorkerThread
+
+translate = QCoreApplication.translate   # (lupdate reads translate("Context", "text") calls)
+
+DRAW_MS = 100        # the GUI's poll for a new frame: ~10 frames a second at most
+STOP_WAIT_MS = 3000  # closing waits this long for the worker to finish its chunk
+
+
+def summary_text(frame: GridFrame) -> str:
+    """"collapsed on 11 of 16 seeds · all modes on 3 of 16 · iteration 2000" (and the diverged, if any)."""
+    v, n = frame.verdicts, len(frame.verdicts)
+    text = translate("SeedGrid", "collapsed on {0} of {1} seeds · all modes on {2} of {1} · iteration {3}").format(
+        count(v, "collapsed"), n, count(v, "all"), frame.iteration)
+    diverged = count(v, "diverged")
+    if diverged:
+        text += translate("SeedGrid", " · diverged on {0}").format(diverged)
+    return text
+
+
+class SeedGridWindow(QtWidgets.QWidget):
+    """A non-modal window of N runs of one setting that differ only in the seed (see the module docstring)."""
+
+    open_member = Signal(object)      # a core.trainer.Trainer at the clicked member's state
+    # commands to the worker (queued: it lives on its own thread)
+    _sigPlay = Signal()
+    _sigPause = Signal()
+    _sigReset = Signal()
+    _sigMember = Signal(int)
+
+    def __init__(self, config: Config, target: GaussianMixture | None = None,
+                 parent: QtWidgets.QWidget | None = None, n: int = SEEDS, columns: int | None = None,
+                 samples: int = SAMPLES):
+        super().__init__(parent, Qt.WindowType.Window)
+        self.config = config
+        self.n = n
+        self.worker: SeedGridWorker | None = None
+        self.worker_thread: WorkerThread | None = None
+        self.error = ""
+        self.cells: list[MiniField] = []
+        self.drawn: GridFrame | None = None
+        self.frames_drawn = 0
+        self.playing = False
+        self._build_controls()
+        try:
+            self.worker = SeedGridWorker(config, target, n, samples)
+        except Exception as e:   # e.g. a ConfigError: settings a batch cannot share; a device not there
+            self.error = str(e) or type(e).__name__
+        self._build_cells(n, columns or math.ceil(math.sqrt(n)))
+        self._layout()
+        self.retranslate()
+        if self.worker is not None:
+            self._connect_worker()
+        else:
+            for b in (self.play_button, self.reset_button):
+                b.setEnabled(False)
+        self._timer = QTimer(self)
+        self._timer.setInterval(DRAW_MS)
+        self._timer.timeout.connect(self.draw_latest)
+        self.resize(720, 800)
+
+    # ------------------------------------------------------------------ build
+    def _build_controls(self) -> None:
+        self.summary = QtWidgets.QLabel(self)
+        self.summary.setWordWrap(True)
+        f = self.summary.font()
+        f.setBold(True)
+        self.summary.setFont(f)
+        self.play_button = QtWidgets.QPushButton(self)
+        self.play_button.clicked.connect(self.toggle_play)
+        self.reset_button = QtWidgets.QPushButton(self)
+        self.reset_button.clicked.connect(self.reset)
+        self.rate_label = QtWidgets.QLabel(self)
+        self.rate_label.setMinimumWidth(self.rate_label.fontMetrics().horizontalAdvance(
+            "00000 iterations/s, each of 16 runs"))
+        self.hint = QtWidgets.QLabel(self)
+        self.hint.setStyleSheet("color: #555555;")
+
+    def _build_cells(self, n: int, columns: int) -> None:
+        self.grid_widget = QtWidgets.QWidget(self)
+        grid = QtWidgets.QGridLayout(self.grid_widget)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(4)
+        if self.worker is None:
+            return
+        for i, cfg in enumerate(self.worker.configs):
+            cell = MiniField(self.grid_widget)
+            cell.seed = cfg.train.seed
+            cell.clicked.connect(lambda i=i: self.open_cell(i))
+            grid.addWidget(cell, i // columns, i % columns)
+            self.cells.append(cell)
+
+    def _layout(self) -> None:
+        bar = QtWidgets.QHBoxLayout()
+        bar.addWidget(self.play_button)
+        bar.addWidget(self.reset_button)
+        bar.addWidget(self.rate_label)
+        bar.addStretch(1)
+        bar.addWidget(self.hint)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.grid_widget, 1)
+        layout.addLayout(bar)
+
+    def _connect_worker(self) -> None:
+        w = self.worker
+        self.worker_thread = WorkerThread(w)
+        self.worker_thread.thread.setObjectName("ganlab-seed-grid")
+        self._sigPlay.connect(w.play)
+        self._sigPause.connect(w.pause)
+        self._sigReset.connect(w.reset)
+        self._sigMember.connect(w.request_member)
+        w.sigPlaying.connect(self._on_playing)
+        w.sigMember.connect(self._on_member)
+        w.sigError.connect(self._on_error)
+        stop_with(self, self.worker_thread, STOP_WAIT_MS)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(translate("SeedGrid", "Seed grid: one setting, {0} seeds").format(self.n))
+        self.play_button.setText(translate("SeedGrid", "Pause") if self.playing else translate("SeedGrid", "Play"))
+        self.reset_button.setText(translate("SeedGrid", "Reset"))
+        self.reset_button.setToolTip(translate("SeedGrid", "New networks on the same seeds: iteration 0 again"))
+        self.hint.setText(translate("SeedGrid", "Click a run to open it as the main run"))
+        for cell in self.cells:
+            cell.title.setText(translate("SeedGrid", "seed {0}").format(cell.seed))
+            cell.setToolTip(translate("SeedGrid", "Seed {0}: click to open this run as the main run (the grid pauses)")
+                            .format(cell.seed))
+        if self.error:
+            self.summary.setText(translate("SeedGrid", "These settings cannot be trained as a seed grid: {0}")
+                                 .format(self.error))
+        elif self.drawn is not None:
+            self.summary.setText(summary_text(self.drawn))
+        self._show_rate()
+
+    # ------------------------------------------------------------- commands
+    def start(self) -> None:
+        """Show the window and start training (nothing to train when the settings were refused)."""
+        self.show()
+        self._timer.start()
+        if self.worker_thread is not None and not self.worker_thread.thread.isRunning():
+            self.worker_thread.start()
+            self.play()
+
+    def play(self) -> None:
+        self._sigPlay.emit()
+
+    def pause(self) -> None:
+        self._sigPause.emit()
+
+    def toggle_play(self) -> None:
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def reset(self) -> None:
+        self._sigReset.emit()
+
+    def open_cell(self, i: int) -> None:
+        """Ask the worker for member i as a Trainer; open_member carries it (the grid pauses)."""
+        if self.worker is not None:
+            self._sigMember.emit(int(i))
+
+    def stop(self) -> None:
+        """Stop drawing and the worker thread (within STOP_WAIT_MS)."""
+        self._timer.stop()
+        if self.worker_thread is not None:
+            self.worker_thread.stop(STOP_WAIT_MS)
+
+    def closeEvent(self, ev) -> None:
+        self.stop()
+        super().closeEvent(ev)
+
+    def changeEvent(self, ev) -> None:
+        if ev.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(ev)
+
+    # ----------------------------------------------------------------- slots
+    @Slot(bool)
+    def _on_playing(self, playing: bool) -> None:
+        self.playing = playing
+        self.play_button.setText(translate("SeedGrid", "Pause") if playing else translate("SeedGrid", "Play"))
+
+    @Slot(int, object)
+    def _on_member(self, i: int, trainer) -> None:
+        self.open_member.emit(trainer)
+
+    @Slot(str)
+    def _on_error(self, message: str) -> None:
+        self.hint.setText(message)
+
+    # ---------------------------------------------------------------- drawing
+    @Slot()
+    def draw_latest(self) -> None:
+        """Draw the worker's newest frame, if it is new (the GUI thread only draws)."""
+        frame = self.worker.latest if self.worker is not None else None
+        if frame is None or frame is self.drawn:
+            return
+        self.drawn = frame
+        for i, cell in enumerate(self.cells):
+            cell.set_target(frame.target, frame.real)
+            cell.set_samples(frame.samples[i])
+            cell.set_verdict(frame.verdicts[i])
+        self.summary.setText(summary_text(frame))
+        self._show_rate()
+        self.frames_drawn += 1
+
+    def _show_rate(self) -> None:
+        f = self.drawn
+        if f is None or not f.playing:
+            self.rate_label.setText(translate("SeedGrid", "paused"))
+            return
+        self.rate_label.setText(translate("SeedGrid", "{0:.0f} iterations/s, each of {1} runs")
+                                .format(f.its_per_sec, len(f.verdicts)))
