@@ -11,6 +11,7 @@ from . import __version__
 EPILOG = """examples:
   ganlab                                   open the app
   ganlab run --preset ring8 --steps 2000 --out runs/ring8
+  ganlab run --preset 1d-two --steps 2000 --out runs/1d
   ganlab run --config lesson.toml --set train.loss=minimax --set opt_d.lr=1e-3 --out runs/x
   ganlab run --preset grid25 --steps 3000 --record runs/grid25.gif --record-every 20 --out runs/grid25
   ganlab sweep --preset ring8 --seeds 16 --grid train.k_d=1,5 --grid opt_d.lr=1e-4,1e-3 --steps 3000 --out runs/s
@@ -80,6 +81,11 @@ def cmd_sweep(args) -> int:
 
     try:
         base = resolve_config(_as_run_args(args))
+        from .core.presets import preset_dim
+
+        if preset_dim(base.target.preset) != 2:
+            raise SweepError(f"sweeps train 2-D targets only; train the 1-D preset {base.target.preset} with "
+                             f"`ganlab run` (one seed at a time)")
         if args.seeds < 1 or args.seeds > 4096:
             raise SweepError(f"--seeds must be between 1 and 4096, got {args.seeds}")
         if args.jobs < 1:

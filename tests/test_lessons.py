@@ -22,7 +22,8 @@ from ganlab.core import lessons as L
 from ganlab.core.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED = ["happy-path", "mode-collapse", "more-d-steps", "vanishing-gradients", "wgan-gp", "theory-check"]
+EXPECTED = ["happy-path", "mode-collapse", "more-d-steps", "vanishing-gradients", "wgan-gp", "theory-check",
+            "figure-1"]
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")
 FORMULA_REF = re.compile(r"\((\d{1,2})\)")
 
@@ -31,17 +32,17 @@ BY_ID = {l.id: l for l in ALL}
 
 
 # ------------------------------------------------------------------------------------------ the files
-def test_six_lessons_in_menu_order():
+def test_seven_lessons_in_menu_order():
     assert [l.id for l in ALL] == EXPECTED
-    assert [l.order for l in ALL] == [1, 2, 3, 4, 5, 6]
-    assert len({l.source for l in ALL}) == 6
+    assert [l.order for l in ALL] == [1, 2, 3, 4, 5, 6, 7]
+    assert len({l.source for l in ALL}) == 7
 
 
 def test_lessons_are_read_through_the_resources_package():
     names = [name for name, _ in L.lesson_files()]
     assert names == sorted(p.name for p in (ROOT / "resources" / "lessons").glob("*.toml")) or \
         not (ROOT / "resources" / "lessons").is_dir()  # an installed wheel: no source tree beside the tests
-    assert len(names) == 6
+    assert len(names) == 7
 
 
 def test_source_tree_fallback(monkeypatch):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from lesson_toml import minimal_lesson
 
@@ -68,7 +69,9 @@ def test_the_seed_option_changes_only_the_seed():
     assert any(a[k] != b[k] for k in ("jsd", "top_mode", "v_estimate") if math.isfinite(a[k]))
     # the same seed given explicitly is the lesson's own run
     same = L.run_check(lesson, steps=30, seed=lesson.seed)
-    assert same.tables == own.tables
+    for step, row in own.tables["lesson"].items():   # (NaN where a metric does not apply: compared as equal)
+        np.testing.assert_equal(same.tables["lesson"][step], row)
+    assert same.tables.keys() == own.tables.keys()
 
 
 @pytest.mark.parametrize("seed", [101, 102])

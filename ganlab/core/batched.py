@@ -83,6 +83,10 @@ class BatchedTrainer:
         cfg = configs[0]
         self.n = len(configs)
         self.target = target if target is not None else build_target(cfg.target)
+        if any(c.train.oracle_d for c in configs):
+            raise ConfigError("train.oracle_d", "batched runs train G against the network D only; switch it off")
+        if self.target.dim != 2:
+            raise ValueError("batched training runs 2-D targets only; train a 1-D preset with a single Trainer")
         self.device = resolve_device(cfg.train.device, cfg)
         if self.device.type == "cpu":
             torch.set_num_threads(cfg.train.threads)

@@ -14,10 +14,12 @@ from typing import Any
 
 from . import tomlio
 from .files import write_atomic
-from .presets import PRESET_NAMES
+from .presets import PRESET_NAMES, preset_dim
 from .target import MAX_STD, MIN_STD
 
 LOSSES = ("minimax", "nonsaturating", "lsgan", "wgan-gp", "hinge")
+# The losses with a closed-form optimal D (losses.CLOSED_FORM_DSTAR): the ones train.oracle_d can train G against.
+ORACLE_LOSSES = ("minimax", "nonsaturating", "lsgan")
 OPTIMIZERS = ("adam", "sgd")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "gelu")
 NOISE_DISTS = ("gaussian", "uniform")
@@ -110,6 +112,10 @@ HELP = {
         " enough to gain from it; small ones train faster on the CPU (reset)."),
     "train.threads": QT_TRANSLATE_NOOP(
         "Config", "CPU threads for torch (1 is fastest for small nets)"),
+    "train.oracle_d": QT_TRANSLATE_NOOP(
+        "Config", "Oracle D: G trains against the optimal D* = p_data / (p_data + p_g) of its current samples, "
+        "as in the paper's derivation (D maximised before every G step), not against the network D. The D steps "
+        "still train the network D, which the views show. Needs minimax, non-saturating or lsgan."),
     "theory.samples": QT_TRANSLATE_NOOP(
         "Config", "Generated and real points drawn in the field and used for p_g, JSD and coverage."),
     "theory.grid": QT_TRANSLATE_NOOP(
@@ -160,6 +166,7 @@ class TrainConfig:
     seed: int = _f(0, lo=0, hi=2**31 - 1)
     device: str = _f("auto", choices=DEVICES)
     threads: int = _f(1, lo=1, hi=64)
+    oracle_d: bool = _f(False)
 
 
 @dataclass
@@ -218,6 +225,9 @@ class Config:
             raise ConfigError("target.points_file", "required when target.preset = 'points'")
         if self.train.k_d == 0 and self.train.k_g == 0:
             raise ConfigError("train.k_d", "k_d and k_g cannot both be 0 (nothing would train)")
+        if self.train.oracle_d and self.train.loss not in ORACLE_LOSSES:
+            raise ConfigError("train.oracle_d", f"needs train.loss one of {', '.join(ORACLE_LOSSES)} (a "
+                                                f"closed-form optimal D*); '{self.train.loss}' has none")
         return self
 
     # ----------------------------------------------------------- persistence
@@ -278,8 +288,10 @@ class Config:
 
 
 def architecture_key(cfg: Config) -> tuple:
-    """What, when changed, needs new networks (and so a reset)."""
-    return (cfg.generator, cfg.discriminator, cfg.noise.dim, cfg.train.device, cfg.opt_g.name, cfg.opt_d.name)
+    """What, when changed, needs new networks (and so a reset). The data dimension is part of it: G's output
+    and D's input follow the target, so a preset switch between 1-D and 2-D builds new networks."""
+    return (cfg.generator, cfg.discriminator, cfg.noise.dim, cfg.train.device, cfg.opt_g.name, cfg.opt_d.name,
+            preset_dim(cfg.target.preset))
 
 
 def field_info(key: str) -> dict:
@@ -335,6 +347,8 @@ def _coerce(key: str, f, value: Any) -> Any:
         if not isinstance(value, str):
             raise ConfigError(key, f"expected text, got {value!r}")
         return value.strip()
+    if kind is bool:
+        return _coerce_bool(key, value)
     if isinstance(value, bool):
         raise ConfigError(key, f"expected a number, got {value!r}")
     try:
@@ -347,6 +361,21 @@ def _coerce(key: str, f, value: Any) -> Any:
     except (TypeError, ValueError, OverflowError):
         what = "a whole number" if kind is int else "a number"
         raise ConfigError(key, f"expected {what}{_range_text(f)}, got {value!r}") from None
+
+
+_TRUE = ("true", "on", "yes", "1")
+_FALSE = ("false", "off", "no", "0")
+
+
+def _coerce_bool(key: str, value: Any) -> bool:
+    """A switch: a bool, 0 or 1, or one of the words in _TRUE / _FALSE (the command line's --set key=on)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ConfigError(key, f"expected on or off (true/false), got {value!r}")
 
 
 def _range_text(f) -> str:
@@ -362,6 +391,10 @@ def _check(key: str, f, value: Any) -> None:
         if meta.get("optional"):
             return
         raise ConfigError(key, "a value is required")
+    if isinstance(f.default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(key, f"expected on or off (true/false), got {value!r}")
+        return
     choices = meta.get("choices")
     if choices is not None:
         if value not in choices:

@@ -26,7 +26,7 @@ class Coverage:
 
 
 def mode_coverage(samples: np.ndarray, target, threshold: float = 3.0, min_count: int = 1) -> Coverage:
-    """Score generated samples (N, 2) against a GaussianMixture target (see the module docstring).
+    """Score generated samples (N, dim) against a GaussianMixture target of that dim (see the module docstring).
 
     Non-finite samples are never HQ and have nearest = -1. min_count below 1 counts as 1 (a mode
     with no HQ sample is never captured). Works in chunks over the samples, so
@@ -34,8 +34,8 @@ def mode_coverage(samples: np.ndarray, target, threshold: float = 3.0, min_count
     """
     if hasattr(samples, "detach"):  # a torch tensor
         samples = samples.detach().cpu().numpy()
-    x = np.asarray(samples, dtype=np.float64).reshape(-1, 2)
     means = np.asarray(target.means, dtype=np.float64)
+    x = np.asarray(samples, dtype=np.float64).reshape(-1, means.shape[1])
     inv_var = 1.0 / np.asarray(target.stds, dtype=np.float64) ** 2
     k = len(means)
     n = len(x)

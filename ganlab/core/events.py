@@ -26,7 +26,7 @@ MAX_EVENTS = 10_000       # the oldest go first: a log never grows without bound
 # The settings that are recorded when they change, in the order a burst of changes is listed.
 WATCHED = ("train.loss", "opt_d.lr", "opt_g.lr", "train.k_d", "train.k_g", "train.batch_size", "train.gp_lambda",
            "train.r1_gamma", "opt_d.beta1", "opt_g.beta1", "opt_d.beta2", "opt_g.beta2", "noise.dist",
-           "target.preset", "target.std", "target.points_file")
+           "target.preset", "target.std", "target.points_file", "train.oracle_d")
 # Changing these builds new networks (config.architecture_key): the history restarts at 0 with them.
 ARCHITECTURE = ("generator.depth", "generator.width", "generator.activation", "discriminator.depth",
                 "discriminator.width", "discriminator.activation", "noise.dim", "opt_d.name", "opt_g.name",
@@ -88,6 +88,15 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                        QT_TRANSLATE_NOOP("CurvesView", "target")),
     "target.replaced": (QT_TRANSLATE_NOOP("CurvesView", "target replaced: {1} modes"),
                         QT_TRANSLATE_NOOP("CurvesView", "target")),
+    "train.oracle_d": (QT_TRANSLATE_NOOP("CurvesView", "oracle D* {0} → {1}"),
+                       QT_TRANSLATE_NOOP("CurvesView", "oracle")),
+    "train.oracle_d=on": (QT_TRANSLATE_NOOP("CurvesView", "G trains against the optimal D*"),
+                          QT_TRANSLATE_NOOP("CurvesView", "oracle")),
+    "train.oracle_d=off": (QT_TRANSLATE_NOOP("CurvesView", "G trains against D again"),
+                           QT_TRANSLATE_NOOP("CurvesView", "D")),
+    # Trainer.fit_d_to_dstar ("Set D to D*"): {1} is the mean |D - D*| it returned
+    "dstar.set": (QT_TRANSLATE_NOOP("CurvesView", "D set to D* (mean |D − D*| = {1})"),
+                  QT_TRANSLATE_NOOP("CurvesView", "D*")),
 }
 
 

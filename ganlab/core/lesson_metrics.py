@@ -12,9 +12,14 @@ from .coverage import on_top_modes, top_hq_mode
 
 METRICS: dict[str, str] = {
     "jsd": "JSD(p_data || p_g) on the grid, nats (kernel-smoothed: a lower bound)",
-    "v_estimate": "V(G, D) on the grid, formula (11)",
-    "v_at_dstar": "V(G, D*) = -log 4 + 2 JSD, formula (15)",
-    "gap": "V(G, D*) - V(G, D) >= 0: how far D is from the optimal D*",
+    "v_estimate": "V(G, D) on the grid against the smoothed densities, formula (11)",
+    "v_samples": "V(G, D) from samples (the lecture's definition; the curve on screen), formula (10)",
+    "v_at_dstar": "V(G, D*) = -log 4 + 2 JSD of the smoothed densities, formula (15): a lower bound of the true one",
+    "gap": "V(G, D*) - V(G, D), both on the grid against the smoothed densities (>= 0): how far D is from the "
+           "smoothed D*",
+    "samples_above": "V(G, D) from samples minus the smoothed V(G, D*): > 0 shows the smoothed bound is below "
+                     "the true V(G, D*)",
+    "jsd_exact": "JSD(p_data || p_g) without the kernel, nats (the 1-D world: exact1d.py; NaN in 2-D)",
     "kl_pg_pdata": "KL(p_g || p_data) on the grid, nats",
     "modes_captured": "modes with at least one high-quality sample (3-sigma rule, VEEGAN)",
     "hq_fraction": "share of samples within 3 sigma of a mode",
@@ -51,6 +56,8 @@ def measure(trainer, observer) -> dict[str, float]:
     return {
         "jsd": th.jsd, "v_estimate": th.v_estimate, "v_at_dstar": th.v_at_dstar,
         "gap": th.v_at_dstar - th.v_estimate, "kl_pg_pdata": th.kl_pg_pdata,
+        "v_samples": math.nan if snap.value is None else snap.value.value, "jsd_exact": snap.jsd_exact,
+        "samples_above": math.nan if snap.value is None else snap.value.value - th.v_at_dstar,
         "modes_captured": float(cov.modes_captured), "hq_fraction": cov.hq_fraction,
         "top_mode": float(counts.argmax()), "top_mode_share": float(counts.max() / n),
         "on_top_mode": on_top_modes(cov, 1), "on_top2_modes": on_top_modes(cov, 2),

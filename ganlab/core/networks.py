@@ -1,4 +1,4 @@
-"""The generator and discriminator: plain MLPs on 2-D points, plus noise sampling.
+"""The generator and discriminator: plain MLPs on points of the target's dimension (1 or 2), plus noise sampling.
 
 No batch norm anywhere: it couples samples within a batch, which breaks the per-point D heatmap and
 the WGAN-GP penalty (the penalty is defined per input, as the WGAN-GP paper notes).
@@ -45,23 +45,26 @@ def make_mlp(in_dim: int, out_dim: int, depth: int, width: int, activation: str)
 
 
 class Generator(nn.Module):
-    """z (n, noise_dim) -> points (n, 2); the output is linear so G can reach any part of the plane."""
+    """z (n, noise_dim) -> points (n, out_dim); the output is linear so G can reach any part of the plane
+    (or line: out_dim 1 for a 1-D target, from noise of any dim)."""
 
-    def __init__(self, noise_dim: int, cfg: NetConfig):
+    def __init__(self, noise_dim: int, cfg: NetConfig, out_dim: int = 2):
         super().__init__()
         self.noise_dim = int(noise_dim)
-        self.net = make_mlp(self.noise_dim, 2, cfg.depth, cfg.width, cfg.activation)
+        self.out_dim = int(out_dim)
+        self.net = make_mlp(self.noise_dim, self.out_dim, cfg.depth, cfg.width, cfg.activation)
 
     def forward(self, z: Tensor) -> Tensor:
         return self.net(z)
 
 
 class Discriminator(nn.Module):
-    """points (n, 2) -> logits (n,); returns logits, not probabilities, so losses stay stable."""
+    """points (n, in_dim) -> logits (n,); returns logits, not probabilities, so losses stay stable."""
 
-    def __init__(self, cfg: NetConfig):
+    def __init__(self, cfg: NetConfig, in_dim: int = 2):
         super().__init__()
-        self.net = make_mlp(2, 1, cfg.depth, cfg.width, cfg.activation)
+        self.in_dim = int(in_dim)
+        self.net = make_mlp(self.in_dim, 1, cfg.depth, cfg.width, cfg.activation)
 
     def forward(self, x: Tensor) -> Tensor:
         return self.net(x).squeeze(-1)

@@ -3,7 +3,8 @@
 The Observer keeps the displayed samples stable between frames: a fixed noise batch for the fake
 cloud (each point can be followed as G learns) and fixed mode indices and offsets for the real
 cloud (dragging a mode slides its points instead of re-drawing them). Its random streams are its
-own, so watching a run never changes the numbers the run produces. Beside the metric history it keeps
+own, so watching a run never changes the numbers the run produces. A 1-D target gives 1-D snapshots: points
+(N, 1), a Grid1D and fields of shape (n,) (see Snapshot). Beside the metric history it keeps
 the run's events (settings changed at an iteration: core/events.py), cleared with it.
 """
 
@@ -22,7 +23,8 @@ from . import losses
 from .config import Config
 from .coverage import mode_coverage
 from .events import Event, EventLog, config_events, format_value, freeze_events
-from .grid import Grid
+from .exact1d import true_jsd_1d
+from .grid import Grid, Grid1D
 from .history import History
 from .networks import noise_grid, sample_noise
 from .snapshot import METRIC_COLUMNS, Snapshot
@@ -38,6 +40,8 @@ SEED_OFFSET_DISPLAY = 101
 # W1 between this many real and generated samples: the exact 2-D assignment costs ~0.07 s at 128 (0.33 s at 256),
 # so it is computed on a subset, at most once per Observer.w1_interval seconds where that is set (the app).
 W1_SAMPLES = 128
+# Noise quantiles for the 1-D world's kernel-free JSD (exact1d.py): 16384 keep it to ~2 ms a full evaluation.
+EXACT_NOISE_APP = 16384
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,6 +61,7 @@ class TheoryJob:
     generation: int           # Observer.generation when copied: accept() drops a result that is stale
     real: np.ndarray | None = None   # the real samples V(G, D) is estimated from (None: no sample value)
     w1: bool = False                 # compute the Wasserstein-1 distance this time
+    jsd_exact: float = float("nan")  # the kernel-free JSD where it can be had (1-D world: exact1d.py)
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +82,7 @@ class Evaluation:
     real_logits: np.ndarray | None = None
     fake_logits: np.ndarray | None = None
     w1: float = float("nan")
+    jsd_exact: float = float("nan")
 
 
 def evaluate(job: TheoryJob) -> Evaluation:
@@ -102,7 +108,7 @@ def evaluate(job: TheoryJob) -> Evaluation:
     if job.w1 and job.real is not None:
         w1 = sample_w1(job.real, job.fake)
     return Evaluation(job.grid, job.loss, d_logits, d_prob, fields, cov, job.iteration, job.generation, value,
-                      job.real, job.fake, real_logits, fake_logits, w1)
+                      job.real, job.fake, real_logits, fake_logits, w1, job.jsd_exact)
 
 
 def sample_w1(real: np.ndarray, fake: np.ndarray, n: int = W1_SAMPLES) -> float:
@@ -126,6 +132,7 @@ class Observer:
         self._grid: Grid | None = None
         self._grid_key = None
         self._z: torch.Tensor | None = None
+        self._z_np: np.ndarray | None = None   # _z as read-only float32 numpy (Snapshot.noise)
         self._z_key = None
         self._real_idx: np.ndarray | None = None
         self._real_eps: np.ndarray | None = None
@@ -159,7 +166,7 @@ class Observer:
         self._z = None
         self._real_idx = None
 
-    def grid(self) -> Grid:
+    def grid(self) -> Grid | Grid1D:
         t = self.trainer
         key = (t.target.bounds(), t.target.min_std, self._grid_n or t.config.theory.grid)
         if self._grid is None or key != self._grid_key:
@@ -177,16 +184,19 @@ class Observer:
         if self._z is None or self._z_key != key:  # dist too: uniform noise must not show G on Gaussian z
             g = torch.Generator(device=t.device).manual_seed(self._display_seed)
             self._z = sample_noise(self.n_samples, c.dim, c.dist, generator=g, device=t.device)
+            self._z_np = self._z.cpu().numpy().astype(np.float32)
+            self._z_np.flags.writeable = False
             self._z_key = key
         return self._z
 
     def real_samples(self) -> np.ndarray:
         """The real cloud: the same read-only array until the target changes (a view may then skip it)."""
         tgt = self.trainer.target
-        if self._real_idx is None or len(self._real_idx) != self.n_samples or self._real_idx.max() >= tgt.n_modes:
+        if (self._real_idx is None or len(self._real_idx) != self.n_samples or self._real_idx.max() >= tgt.n_modes
+                or self._real_eps.shape[1] != tgt.dim):
             rng = np.random.default_rng(self._display_seed)
             self._real_idx = rng.choice(tgt.n_modes, size=self.n_samples, p=tgt.weights)
-            self._real_eps = rng.standard_normal((self.n_samples, 2))
+            self._real_eps = rng.standard_normal((self.n_samples, tgt.dim))
             self._real = None
         if self._real is None or self._real[0] is not tgt:   # targets are immutable: identity is enough
             pts = (tgt.means[self._real_idx] + tgt.stds[self._real_idx, None] * self._real_eps).astype(np.float32)
@@ -252,7 +262,7 @@ class Observer:
             if zg is not None:
                 with torch.no_grad():
                     m = t.G(torch.from_numpy(zg).float().to(t.device)).cpu().numpy()
-                man = m.reshape(48, 48, 2) if cfg.noise.dim == 2 else m
+                man = m.reshape(48, 48, -1) if cfg.noise.dim == 2 else m
         if not np.all(np.isfinite(fake)):
             # finite for every reader, and off the grid: NaN at 0 drew a diverged G as a cluster at the origin
             fake = np.nan_to_num(fake, nan=1e6, posinf=1e6, neginf=-1e6)
@@ -264,7 +274,7 @@ class Observer:
             freeze_d=t.freeze_d, theory_iteration=ev.iteration,
             has_dstar=losses.has_closed_form_dstar(cfg.train.loss), events=self.events.view(), value=ev.value,
             eval_real=ev.real, eval_fake=ev.fake, real_logits=ev.real_logits, fake_logits=ev.fake_logits,
-            w1=self._last_w1)
+            w1=self._last_w1, noise=self._z_np, jsd_exact=ev.jsd_exact)
 
     # --------------------------------------------------------------- theory
     def theory_job(self, fake: np.ndarray, shadow: bool = True) -> TheoryJob:
@@ -280,9 +290,15 @@ class Observer:
         self._evaluations += 1
         if w1:
             self._w1_last = now
-        return TheoryJob(grid=self.grid(), loss=cfg.train.loss, D=self._d_copy() if shadow else t.D, fake=fake,
+        grid = self.grid()
+        exact = float("nan")
+        if grid.dim == 1:   # G at this iteration, here: the job carries a copy of D only (~2 ms for 16k noise values)
+            exact = true_jsd_1d(t.target, t.G, grid, cfg.noise.dim, cfg.noise.dist, t.device, k=EXACT_NOISE_APP,
+                                seed=self._display_seed)
+        return TheoryJob(grid=grid, loss=cfg.train.loss, D=self._d_copy() if shadow else t.D, fake=fake,
                          target=t.target, bandwidth=cfg.theory.bandwidth or None, device=t.device,
-                         iteration=t.iteration, generation=self.generation, real=self.real_samples(), w1=w1)
+                         iteration=t.iteration, generation=self.generation, real=self.real_samples(), w1=w1,
+                         jsd_exact=exact)
 
     def accept(self, full: Evaluation, record: bool = True) -> bool:
         """Use an evaluate() result for the snapshots that follow and add its metrics row. False (and
@@ -321,6 +337,10 @@ class Observer:
         self.generation += 1
 
 
-def _fits(grid: Grid, target: GaussianMixture) -> bool:
+def _fits(grid: Grid | Grid1D, target: GaussianMixture) -> bool:
+    if grid.dim != target.dim:
+        return False
     xmin, xmax, ymin, ymax = target.bounds()
+    if grid.dim == 1:
+        return xmin >= grid.xmin and xmax <= grid.xmax
     return xmin >= grid.xmin and xmax <= grid.xmax and ymin >= grid.ymin and ymax <= grid.ymax

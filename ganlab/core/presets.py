@@ -2,6 +2,8 @@
 
 Sizes follow the classic 2-D GAN toys (gan_toy.py, VEEGAN, PacGAN) scaled to fit [-3, 3]^2, with
 modes wide enough to see at a projector; the lesson presets narrow them when the literature does.
+The 1d-* presets are targets on a line, for Figure 1 of the GAN paper (p_data, p_g, D and D* as curves);
+their modes are as wide as the paper draws them, so the default networks learn them in ~2000 iterations.
 """
 
 from __future__ import annotations
@@ -49,6 +51,23 @@ def spiral(n: int = 24, turns: float = 1.75, std: float = 0.08, radius: float = 
 
 def single(std: float = 0.5) -> GaussianMixture:
     return GaussianMixture([[0.0, 0.0]], std)
+
+
+def line1d(means=(0.0,), std: float = 0.5, weights=None) -> GaussianMixture:
+    """A 1-D mixture: one mode at each of `means` (on the x axis), all of std `std`."""
+    return GaussianMixture(np.asarray(means, dtype=np.float64).reshape(-1, 1), std, weights)
+
+
+def one_1d(std: float = 0.5) -> GaussianMixture:
+    return line1d((0.0,), std)
+
+
+def two_1d(std: float = 0.4) -> GaussianMixture:
+    return line1d((-2.0, 2.0), std)
+
+
+def three_1d(std: float = 0.35) -> GaussianMixture:
+    return line1d((-2.5, 0.0, 2.5), std, (0.5, 0.3, 0.2))
 
 
 def from_points(points, std: float = 0.1, max_modes: int = MAX_MODES) -> GaussianMixture:
@@ -119,10 +138,21 @@ PRESETS: dict[str, tuple[Callable[..., GaussianMixture], str]] = {
     "line": (line, "12 small Gaussians along a line"),
     "spiral": (spiral, "24 small Gaussians along a spiral"),
     "single": (single, "one Gaussian (the easiest target)"),
+    "1d-single": (one_1d, "1-D: one Gaussian on a line (Figure 1 of the GAN paper)"),
+    "1d-two": (two_1d, "1-D: two Gaussians at -2 and 2 on a line"),
+    "1d-three": (three_1d, "1-D: three Gaussians at -2.5, 0, 2.5 with weights 0.5, 0.3, 0.2"),
 }
+# The presets whose target lies on a line; every other target (and "points") is 2-D.
+PRESETS_1D: tuple[str, ...] = tuple(name for name in PRESETS if name.startswith("1d-"))
 
 # Every value target.preset takes: a preset above, or "points" for a mixture at the rows of target.points_file.
 PRESET_NAMES: tuple[str, ...] = (*PRESETS, "points")
+
+
+def preset_dim(name: str) -> int:
+    """The dimension (1 or 2) of the target a preset name gives, without building it: the networks' data
+    dimension follows it (config.architecture_key), so switching between 1-D and 2-D builds new networks."""
+    return 1 if name in PRESETS_1D else 2
 
 
 def make_preset(name: str, std: float | None = None) -> GaussianMixture:

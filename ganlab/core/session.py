@@ -249,8 +249,8 @@ def _read(zf: zipfile.ZipFile, path: Path) -> SessionData:
 
     # ---------------------------------------------------------------- networks
     with torch.device("meta"):  # shapes only: no memory, no random numbers drawn
-        g_ref = Generator(config.noise.dim, config.generator)
-        d_ref = Discriminator(config.discriminator)
+        g_ref = Generator(config.noise.dim, config.generator, target.dim)
+        d_ref = Discriminator(config.discriminator, target.dim)
     g_state = _net_state(zf, "G", g_ref, where)
     d_state = _net_state(zf, "D", d_ref, where)
 

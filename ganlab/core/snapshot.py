@@ -26,20 +26,24 @@ METRIC_COLUMNS_V1 = METRIC_COLUMNS[:8]
 
 @dataclass
 class Snapshot:
-    """One frame of a run as plain numpy: what every view and export reads, from any thread."""
+    """One frame of a run as plain numpy: what every view and export reads, from any thread.
+
+    Points have the target's dimension d = target.dim (grid.dim): d = 2 on the plane, d = 1 on a line (then the
+    grid is a Grid1D and every field on it has shape (n,) instead of (n, n)).
+    """
 
     iteration: int
     target: GaussianMixture
     loss: str
-    real: np.ndarray                    # (N, 2) float32
-    fake: np.ndarray                    # (N, 2) float32
+    real: np.ndarray                    # (N, d) float32
+    fake: np.ndarray                    # (N, d) float32
     grid: Grid
-    d_logits: np.ndarray                # (n, n) float32, [iy, ix]
+    d_logits: np.ndarray                # grid.shape float32: (n, n) [iy, ix] in 2-D, (n,) in 1-D
     d_prob: np.ndarray | None           # D(x) as a probability, None when the loss has no such reading
     theory: TheoryFields | None
     coverage: Coverage | None
-    fake_push: np.ndarray | None = None     # (N, 2): -dL_G/dx at each fake point
-    manifold: np.ndarray | None = None      # G over a noise grid: (m, 2) for 1-D noise, (m, m, 2) for 2-D
+    fake_push: np.ndarray | None = None     # (N, d): -dL_G/dx at each fake point
+    manifold: np.ndarray | None = None      # G over a noise grid: (m, d) for 1-D noise, (m, m, d) for 2-D
     losses: dict[str, np.ndarray] = field(default_factory=dict)   # per iteration (History.view())
     metrics: dict[str, np.ndarray] = field(default_factory=dict)  # per theory refresh
     status: str = "ok"
@@ -58,3 +62,7 @@ class Snapshot:
     real_logits: np.ndarray | None = None   # (N,) D's logits at eval_real
     fake_logits: np.ndarray | None = None   # (N,) D's logits at eval_fake
     w1: float = float("nan")                # Wasserstein-1 between real and generated samples, NaN if not computed
+    jsd_exact: float = float("nan")         # the JSD without a kernel where it is known (1-D world), else NaN
+    # The fixed display noise batch z (N, noise_dim) float32, read-only, row by row with `fake`: fake[i] = G(noise[i])
+    # (the 1-D view draws the paper's lines from z to G(z)); None where the snapshot was not made by an Observer.
+    noise: np.ndarray | None = None

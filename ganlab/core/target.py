@@ -1,4 +1,4 @@
-"""The target distribution: every preset is an isotropic Gaussian mixture.
+"""The target distribution: every preset is an isotropic Gaussian mixture, on a line (1-D) or a plane (2-D).
 
 One representation keeps sampling, the exact density (for D* and JSD) and the editing
 operations the app needs (drag, add, remove, resize a mode) in one place. Mixtures are
@@ -30,9 +30,12 @@ class TargetError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class GaussianMixture:
-    """Mixture of K isotropic 2-D Gaussians.
+    """Mixture of K isotropic Gaussians in `dim` = 1 or 2 dimensions (read from the means' shape).
 
-    means: (K, 2); stds: (K,) per-mode standard deviation; weights: (K,) normalised to sum 1.
+    means: (K, dim); stds: (K,) per-mode standard deviation; weights: (K,) normalised to sum 1. A flat
+    (2,) is one 2-D mode (as before 1-D existed); a 1-D target needs its means as (K, 1) rows, or (1,).
+    Points given to the editing methods are `dim` numbers; in 1-D an (x, y) pair is also accepted and its
+    y ignored, so a view may pass a plot's scene position as is.
     """
 
     means: np.ndarray
@@ -43,14 +46,15 @@ class GaussianMixture:
         try:
             means = np.array(means, dtype=np.float64)
         except (TypeError, ValueError):
-            raise TargetError("mode centres must be a list of (x, y) number pairs") from None
+            raise TargetError("mode centres must be a list of (x, y) number pairs or of [x] rows") from None
         if means.size == 0:
             raise TargetError("a target needs at least one mode")
-        if means.shape == (2,):
-            means = means.reshape(1, 2)
-        if means.ndim != 2 or means.shape[1] != 2:
+        if means.ndim == 1 and means.shape[0] in (1, 2):
+            means = means.reshape(1, -1)
+        if means.ndim != 2 or means.shape[1] not in (1, 2):
             # reshape(-1, 2) would silently turn e.g. two (x, y, z) rows into three modes
-            raise TargetError(f"mode centres must be (x, y) pairs, got an array of shape {means.shape}")
+            raise TargetError(f"mode centres must be (x, y) pairs (2-D) or [x] rows (1-D), got an array of shape "
+                              f"{means.shape}")
         k = len(means)
         if k > MAX_MODES:
             raise TargetError(f"a target has at most {MAX_MODES} modes, got {k}")
@@ -75,24 +79,46 @@ class GaussianMixture:
         return len(self.means)
 
     @property
+    def dim(self) -> int:
+        """1 for a target on a line, 2 for one on the plane."""
+        return int(self.means.shape[1])
+
+    @property
     def min_std(self) -> float:
         return float(self.stds.min())
 
     def bounds(self, n_sigmas: float = 4.0) -> tuple[float, float, float, float]:
-        """Axis-aligned box holding every mode out to n_sigmas: (xmin, xmax, ymin, ymax)."""
+        """Axis-aligned box holding every mode out to n_sigmas: (xmin, xmax, ymin, ymax).
+
+        In 1-D the box is the interval on the x axis: ymin = ymax = 0.0 (the line the 1-D world lies on).
+        """
         lo = (self.means - n_sigmas * self.stds[:, None]).min(axis=0)
         hi = (self.means + n_sigmas * self.stds[:, None]).max(axis=0)
+        if self.dim == 1:
+            return float(lo[0]), float(hi[0]), 0.0, 0.0
         return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+    def point(self, xy) -> np.ndarray:
+        """A point as `dim` float64 numbers (see the class docstring: in 1-D, (x, y) gives x)."""
+        try:
+            p = np.array(xy, dtype=np.float64).ravel()
+        except (TypeError, ValueError):
+            raise TargetError(f"a point must be {self.dim} number(s), got {xy!r}") from None
+        if self.dim == 1 and p.size == 2:
+            p = p[:1]
+        if p.size != self.dim:
+            raise TargetError(f"a point in this {self.dim}-D target must be {self.dim} number(s), got {p.size}")
+        return p
 
     # ---------------------------------------------------------------- sampling
     def sample(self, n: int, generator: torch.Generator | None = None,
                device: torch.device | str = "cpu") -> torch.Tensor:
-        """Exact samples as a float32 (n, 2) tensor on `device` (drawn on the CPU for determinism)."""
+        """Exact samples as a float32 (n, dim) tensor on `device` (drawn on the CPU for determinism)."""
         import torch
 
         w, mu, sd = self._torch()
         idx = torch.multinomial(w, n, replacement=True, generator=generator)
-        eps = torch.randn(n, 2, generator=generator)
+        eps = torch.randn(n, self.dim, generator=generator)
         return torch.addcmul(mu[idx], sd[idx], eps).to(device=device)
 
     def _torch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -107,20 +133,20 @@ class GaussianMixture:
 
     def sample_numpy(self, n: int, rng: np.random.Generator) -> np.ndarray:
         idx = rng.choice(self.n_modes, size=n, p=self.weights)
-        return self.means[idx] + self.stds[idx, None] * rng.standard_normal((n, 2))
+        return self.means[idx] + self.stds[idx, None] * rng.standard_normal((n, self.dim))
 
     # ----------------------------------------------------------------- density
     def log_prob(self, x: np.ndarray, extra_var: float = 0.0) -> np.ndarray:
-        """Exact log density at points x (N, 2); extra_var adds h^2 to every mode's variance.
+        """Exact log density at points x (N, dim); extra_var adds h^2 to every mode's variance.
 
         Adding h^2 is the exact density of p_data convolved with a Gaussian kernel of std h,
         which is how the theory module smooths p_data with the same kernel as its KDE of p_g.
         """
-        x = np.asarray(x, dtype=np.float64).reshape(-1, 2)
+        x = np.asarray(x, dtype=np.float64).reshape(-1, self.dim)
         var = self.stds**2 + extra_var  # (K,)
         # Chunk over points so a 512^2 grid with hundreds of modes stays in memory.
         out = np.empty(len(x))
-        log_w = np.log(self.weights) - LOG_2PI - np.log(var)
+        log_w = np.log(self.weights) - 0.5 * self.dim * (LOG_2PI + np.log(var))
         step = max(1, 2_000_000 // self.n_modes)
         for s in range(0, len(x), step):
             xs = x[s:s + step]
@@ -137,7 +163,8 @@ class GaussianMixture:
         var = torch.tensor(self.stds**2, dtype=x.dtype, device=x.device)
         log_w = torch.tensor(np.log(self.weights), dtype=x.dtype, device=x.device)
         d2 = ((x[:, None, :] - mu[None]) ** 2).sum(-1)
-        return torch.logsumexp(log_w - LOG_2PI - torch.log(var) - 0.5 * d2 / var, dim=1)
+        half_d = 0.5 * self.dim
+        return torch.logsumexp(log_w - half_d * (LOG_2PI + torch.log(var)) - 0.5 * d2 / var, dim=1)
 
     def smoothed(self, h: float) -> GaussianMixture:
         """p_data convolved with an isotropic Gaussian kernel of std h."""
@@ -151,14 +178,14 @@ class GaussianMixture:
     def moved(self, i: int, xy) -> GaussianMixture:
         self._check_index(i)
         means = self.means.copy()
-        means[i] = np.asarray(xy, dtype=np.float64)
+        means[i] = self.point(xy)
         return GaussianMixture(means, self.stds, self.weights)
 
     def with_mode(self, xy, std: float | None = None, weight: float | None = None) -> GaussianMixture:
         """Add a mode; std defaults to the median std, weight to the mean weight (before renormalising)."""
         std = float(np.median(self.stds)) if std is None else std
         weight = float(self.weights.mean()) if weight is None else weight
-        return GaussianMixture(np.vstack([self.means, np.asarray(xy, dtype=np.float64).reshape(1, 2)]),
+        return GaussianMixture(np.vstack([self.means, self.point(xy).reshape(1, self.dim)]),
                                np.append(self.stds, std), np.append(self.weights, weight))
 
     def without_mode(self, i: int) -> GaussianMixture:
@@ -182,7 +209,7 @@ class GaussianMixture:
 
     def nearest_mode(self, xy) -> tuple[int, float]:
         """Index of the mode centre nearest to xy and its Euclidean distance."""
-        d = np.linalg.norm(self.means - np.asarray(xy, dtype=np.float64), axis=1)
+        d = np.linalg.norm(self.means - self.point(xy), axis=1)
         i = int(d.argmin())
         return i, float(d[i])
 
@@ -203,7 +230,8 @@ class GaussianMixture:
                 and np.allclose(self.weights, other.weights))
 
     def __repr__(self) -> str:
-        return f"GaussianMixture(K={self.n_modes}, min_std={self.min_std:.3g})"
+        dim = "" if self.dim == 2 else f", dim={self.dim}"
+        return f"GaussianMixture(K={self.n_modes}{dim}, min_std={self.min_std:.3g})"
 
 
 def _per_mode(name: str, values, k: int) -> np.ndarray:

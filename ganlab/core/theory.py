@@ -1,6 +1,7 @@
 """The theory of the original GAN paper, evaluated on a grid: p_g, D*, JSD, KL and V(G, D).
 
-Method (shared/notes/numerics.md):
+Method (shared/notes/numerics.md), the same on a 1-D grid (Grid1D: every field then has shape (n,), the
+KDE is one matrix product and p_data is a direct log-sum-exp over the modes):
 - p_g is a binned KDE: the generated samples are binned onto the grid cells and blurred with a
   separable Gaussian kernel of std h (two small matrix products). It is normalised by the total
   number of samples, so samples that land off the grid are lost mass, reported as pg_mass_in_grid.
@@ -24,7 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .grid import Grid
+from .grid import Grid, Grid1D
 
 LOG_FLOOR = math.log(1e-300)  # log densities never go below this (keeps KL and logs finite)
 # D* is masked where p_d + p_g is below this fraction of its peak on the grid: there both densities
@@ -41,7 +42,7 @@ LOG2 = math.log(2.0)
 
 
 # --------------------------------------------------------------------------- bandwidth
-def auto_bandwidth(target, grid: Grid) -> float:
+def auto_bandwidth(target, grid: Grid | Grid1D) -> float:
     """The KDE kernel std h: the smallest mode std, but at least one grid spacing.
 
     Why the smallest std: a kernel much wider than the modes blurs them together (scipy's default
@@ -51,7 +52,7 @@ def auto_bandwidth(target, grid: Grid) -> float:
     degenerates to the raw histogram, noisy and spiky), and the binning itself already blurs by
     about a cell.
     """
-    return float(max(float(target.min_std), grid.dx, grid.dy))
+    return float(max(float(target.min_std), grid.dx, getattr(grid, "dy", grid.dx)))
 
 
 # --------------------------------------------------------------------------- KDE of p_g
@@ -74,8 +75,10 @@ def _kernel_matrix(n: int, h_cells: float) -> np.ndarray:
     return m
 
 
-def _kde_density(samples, grid: Grid, h: float) -> tuple[np.ndarray, int, int]:
-    """Binned KDE density (n, n) (not logged), the number of samples on the grid and the total."""
+def _kde_density(samples, grid: Grid | Grid1D, h: float) -> tuple[np.ndarray, int, int]:
+    """Binned KDE density grid.shape (not logged), the number of samples on the grid and the total."""
+    if grid.dim == 1:
+        return _kde_density_1d(samples, grid, h)
     x = np.asarray(samples, dtype=np.float64).reshape(-1, 2)
     n_total = len(x)
     n = grid.n
@@ -100,12 +103,31 @@ def _kde_density(samples, grid: Grid, h: float) -> tuple[np.ndarray, int, int]:
     return counts, n_in, n_total
 
 
+def _kde_density_1d(samples, grid: Grid1D, h: float) -> tuple[np.ndarray, int, int]:
+    """_kde_density on a line: a histogram of the samples (N, 1) blurred by one banded matrix product."""
+    x = np.asarray(samples, dtype=np.float64).reshape(-1)
+    n_total = len(x)
+    n = grid.n
+    if n_total == 0:
+        return np.zeros(n), 0, 0
+    fx = (x - grid.xmin) * (n / (grid.xmax - grid.xmin))
+    with np.errstate(invalid="ignore"):
+        inside = (fx >= 0) & (fx < n)
+    ix = fx[inside].astype(np.intp)
+    np.minimum(ix, n - 1, out=ix)
+    counts = np.bincount(ix, minlength=n).astype(np.float64)
+    if h > 0:
+        counts = _kernel_matrix(n, float(h) / grid.dx) @ counts
+    counts *= 1.0 / (n_total * grid.cell_area)
+    return counts, int(len(ix)), n_total
+
+
 def _safe_log(p: np.ndarray) -> np.ndarray:
     return np.log(np.maximum(p, 1e-300))
 
 
-def kde_log_density(samples: np.ndarray, grid: Grid, h: float) -> np.ndarray:
-    """Log of the binned Gaussian KDE of `samples` (N, 2) at the grid's cell centres, (n, n) float64.
+def kde_log_density(samples: np.ndarray, grid: Grid | Grid1D, h: float) -> np.ndarray:
+    """Log of the binned Gaussian KDE of `samples` (N, dim) at the grid's cell centres, grid.shape float64.
 
     Normalised by the TOTAL number of samples: samples off the grid (or non-finite) are lost mass,
     not renormalised. Floored at log(1e-300). h = 0 gives the plain histogram density.
@@ -127,8 +149,8 @@ def _target_key(target, grid: Grid, h: float) -> tuple:
             np.ascontiguousarray(target.stds).tobytes(), np.ascontiguousarray(target.weights).tobytes())
 
 
-def log_p_data_grid(target, grid: Grid, h: float) -> np.ndarray:
-    """Exact log density of p_data smoothed by a Gaussian kernel of std h, at the cell centres (n, n).
+def log_p_data_grid(target, grid: Grid | Grid1D, h: float) -> np.ndarray:
+    """Exact log density of p_data smoothed by a Gaussian kernel of std h, at the cell centres (grid.shape).
 
     Same values as target.log_prob(grid.points(), extra_var=h*h) (but from float64 centres, and
     floored at log(1e-300)), computed with a separable fast path and cached (a few entries, keyed by
@@ -137,7 +159,7 @@ def log_p_data_grid(target, grid: Grid, h: float) -> np.ndarray:
     return _p_data_fields(target, grid, h)[0]
 
 
-def _p_data_fields(target, grid: Grid, h: float) -> tuple[np.ndarray, np.ndarray]:
+def _p_data_fields(target, grid: Grid | Grid1D, h: float) -> tuple[np.ndarray, np.ndarray]:
     """(log p_d, p_d) on the grid, both read-only and cached; p_d >= 1e-300 (the floor)."""
     h = _check_h(h)
     key = _target_key(target, grid, h)
@@ -146,7 +168,10 @@ def _p_data_fields(target, grid: Grid, h: float) -> tuple[np.ndarray, np.ndarray
         if hit is not None:
             _cache.move_to_end(key)
             return hit
-    log_pd = _log_p_data_separable(target, grid, h)
+    if grid.dim == 1:  # n points and a few modes: the direct log-sum-exp is exact and cheap
+        log_pd = np.maximum(target.log_prob(grid.points64(), extra_var=h * h), LOG_FLOOR)
+    else:
+        log_pd = _log_p_data_separable(target, grid, h)
     p = np.exp(log_pd)
     log_pd.setflags(write=False)
     p.setflags(write=False)
@@ -258,7 +283,7 @@ def value_function(d_prob: np.ndarray, log_pd: np.ndarray, log_pg: np.ndarray, c
     """Grid estimate of V(G, D) = int p_d log D + p_g log(1 - D), D clipped to [1e-7, 1 - 1e-7].
 
     Cells where D is NaN (e.g. the masked cells of D*, where both densities are negligible) are
-    skipped; NaN if no cell is left. d_prob may be (n, n) or flat (n*n,). The logs of D are taken
+    skipped; NaN if no cell is left. d_prob may have grid.shape or be flat. The logs of D are taken
     in float32 (D comes from a float32 network), which moves V by ~1e-7.
     """
     return _value(d_prob, np.exp(_floored(log_pd)), np.exp(_floored(log_pg)), cell_area)
@@ -287,11 +312,11 @@ def _value(d_prob, p, q, cell_area) -> float:
 class TheoryFields:
     """Everything the theory panel shows for one snapshot of the generator (and discriminator)."""
 
-    grid: Grid
+    grid: Grid | Grid1D     # the fields have grid.shape: (n, n) [iy, ix] in 2-D, (n,) in 1-D
     bandwidth: float
-    log_p_data: np.ndarray  # (n, n) float64, smoothed p_data; read-only (shared with the cache)
-    log_p_g: np.ndarray  # (n, n) float64, binned KDE of the generated samples
-    dstar: np.ndarray  # (n, n) float32, D* = p_d / (p_d + p_g), NaN where masked
+    log_p_data: np.ndarray  # grid.shape float64, smoothed p_data; read-only (shared with the cache)
+    log_p_g: np.ndarray  # grid.shape float64, binned KDE of the generated samples
+    dstar: np.ndarray  # grid.shape float32, D* = p_d / (p_d + p_g), NaN where masked
     jsd: float  # nats
     kl_pdata_pg: float
     kl_pg_pdata: float
@@ -307,10 +332,10 @@ class TheoryFields:
         return -LOG4 + 2.0 * self.jsd
 
 
-def _as_numpy(x) -> np.ndarray:
+def _as_numpy(x, dim: int = 2) -> np.ndarray:
     if hasattr(x, "detach"):  # a torch tensor, possibly on a GPU or with grad
         x = x.detach().cpu().numpy()
-    return np.asarray(x, dtype=np.float64).reshape(-1, 2)
+    return np.asarray(x, dtype=np.float64).reshape(-1, dim)
 
 
 def _outside_bin(p_out: float, q_out: float) -> tuple[float, float, float, float]:
@@ -324,17 +349,19 @@ def _outside_bin(p_out: float, q_out: float) -> tuple[float, float, float, float
     return 0.5 * (v + m * math.log(2.0)), v, kp, kq
 
 
-def compute_theory(target, fake: np.ndarray, grid: Grid, h: float | None = None,
+def compute_theory(target, fake: np.ndarray, grid: Grid | Grid1D, h: float | None = None,
                    d_prob: np.ndarray | None = None) -> TheoryFields:
     """Evaluate p_data, p_g, D*, JSD, both KLs and V on `grid`.
 
-    fake: generated samples (N, 2) (numpy, or a torch tensor). h: KDE bandwidth, None for
-    auto_bandwidth. d_prob: D(x) as a probability at grid.points(), shape (n, n) (or n*n), or None
-    when the loss has no probability reading (then v_estimate is NaN).
+    fake: generated samples (N, grid.dim) (numpy, or a torch tensor). h: KDE bandwidth, None for
+    auto_bandwidth. d_prob: D(x) as a probability at grid.points(), shape grid.shape (or flat), or None
+    when the loss has no probability reading (then v_estimate is NaN). A 1-D grid wants a 1-D target.
     """
+    if getattr(target, "dim", 2) != grid.dim:
+        raise ValueError(f"a {getattr(target, 'dim', 2)}-D target on a {grid.dim}-D grid")
     h = auto_bandwidth(target, grid) if h is None else _check_h(h)
     log_pd, p = _p_data_fields(target, grid, h)
-    dens, n_in, n_total = _kde_density(_as_numpy(fake), grid, h)
+    dens, n_in, n_total = _kde_density(_as_numpy(fake, grid.dim), grid, h)
     # Both densities are floored at 1e-300 (normal float64 numbers), so p + q neither underflows nor
     # overflows and log(p + q) equals logaddexp(log p, log q) to rounding, at a third of the cost.
     q = np.maximum(dens, 1e-300, out=dens)

@@ -25,7 +25,7 @@ from . import losses
 from .config import Config, architecture_key
 from .history import History
 from .networks import Discriminator, Generator, sample_noise
-from .presets import build_target
+from .presets import build_target, preset_dim
 from .target import GaussianMixture
 
 LOSS_COLUMNS = ("step", "loss_d", "loss_g", "grad_norm_g")
@@ -52,7 +52,8 @@ def step_work(config: Config) -> float:
         w = nc.width
         return n_in * w + (nc.depth - 1) * w * w + w * n_out
 
-    per_sample = net(config.noise.dim, config.generator, 2) + net(2, config.discriminator, 1)
+    dim = preset_dim(config.target.preset)
+    per_sample = net(config.noise.dim, config.generator, dim) + net(dim, config.discriminator, 1)
     return float(config.train.batch_size) * per_sample
 
 
@@ -95,8 +96,8 @@ class Trainer:
         seed = cfg.train.seed
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            G = Generator(cfg.noise.dim, cfg.generator).to(self.device)
-            D = Discriminator(cfg.discriminator).to(self.device)
+            G = Generator(cfg.noise.dim, cfg.generator, self.target.dim).to(self.device)
+            D = Discriminator(cfg.discriminator, self.target.dim).to(self.device)
         rng = torch.Generator(device="cpu").manual_seed(seed + SEED_OFFSET_DATA)
         noise_rng = torch.Generator(device=self.device).manual_seed(seed + SEED_OFFSET_NOISE)
         self._install(G, D, self._optimizer(G, cfg.opt_g), self._optimizer(D, cfg.opt_d), rng, noise_rng)
@@ -169,8 +170,8 @@ class Trainer:
             raise ValueError(f"the target must be a GaussianMixture, got {type(target).__name__}")
         device = resolve_device(cfg.train.device, cfg)
         with torch.random.fork_rng(devices=[]):  # initial weights are overwritten: keep the global stream
-            G = Generator(cfg.noise.dim, cfg.generator)
-            D = Discriminator(cfg.discriminator)
+            G = Generator(cfg.noise.dim, cfg.generator, target.dim)
+            D = Discriminator(cfg.discriminator, target.dim)
         G.load_state_dict(state["G"], strict=True)
         D.load_state_dict(state["D"], strict=True)
         G, D = G.to(device), D.to(device)
@@ -221,6 +222,7 @@ class Trainer:
         return torch.optim.SGD(net.parameters(), lr=oc.lr)
 
     def needs_reset(self, new: Config) -> bool:
+        """New networks for a new architecture, or a preset of another dimension (1-D <-> 2-D: architecture_key)."""
         return architecture_key(new) != architecture_key(self.config)
 
     def apply_config(self, new: Config) -> bool:
@@ -234,7 +236,10 @@ class Trainer:
         device = resolve_device(new.train.device, new) if reset else self.device
         self.config = new
         if target is not None:
-            self.set_target(target)
+            if reset:  # perhaps of another dimension: the networks built below follow it
+                self.target, self._real_block = target, None
+            else:
+                self.set_target(target)
         if reset:
             self.device = device
             self.reset()
@@ -253,7 +258,11 @@ class Trainer:
         return False
 
     def set_target(self, target: GaussianMixture) -> None:
-        """The very next batch samples from the new target; the networks keep training."""
+        """The very next batch samples from the new target; the networks keep training. A target of another
+        dimension needs new networks: ValueError (switch the preset through apply_config instead)."""
+        if target.dim != self.D.in_dim:
+            raise ValueError(f"a {target.dim}-D target for networks built for {self.D.in_dim}-D points: change "
+                             f"target.preset instead (new networks)")
         self.target = target
         self._real_block = None
 
@@ -393,7 +402,7 @@ class Trainer:
         else:
             fake = self.G(self.noise(cfg.batch_size))
         self._fake_cache = None
-        loss = losses.g_loss(cfg.loss, self.D(fake))
+        loss = losses.g_loss(cfg.loss, self._g_logits(cfg, fake))
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward(inputs=self.g_params)
         grads = [p.grad for p in self.g_params if p.grad is not None]
@@ -422,6 +431,35 @@ class Trainer:
 
     def state_finite(self) -> bool:
         return all(bool(torch.isfinite(p).all()) for p in (*self.G.parameters(), *self.D.parameters()))
+
+    # ------------------------------------------------------- the optimal D* (core/oracle.py)
+    def _g_logits(self, cfg, fake: torch.Tensor) -> torch.Tensor:
+        """What the G step's loss reads at G(z): D's logits, or with train.oracle_d the optimal D*'s for the
+        current G (the idealised game; the D steps still train the network D, which the views keep showing)."""
+        if not cfg.oracle_d:
+            return self.D(fake)
+        from .oracle import loss_logits
+
+        return loss_logits(cfg.loss, self.oracle()(fake))
+
+    def oracle(self, n: int | None = None):
+        """D* for the current G: an oracle.OracleD against a KDE of n fresh samples of G (oracle.ORACLE_SAMPLES
+        by default), with the theory panel's bandwidth. The samples come from the trainer's noise stream,
+        so a run repeats from its seed, and a saved state continues exactly (state_dict holds that stream);
+        so a caller outside training (a view) builds its own OracleD instead, or it changes later batches."""
+        from .oracle import ORACLE_SAMPLES, OracleD, bandwidth
+
+        with torch.no_grad():
+            samples = self.G(self.noise(n or ORACLE_SAMPLES))
+        return OracleD(self.target, samples, bandwidth(self.target, self.config.theory))
+
+    def fit_d_to_dstar(self, steps: int | None = None, polish: int | None = None, samples: int | None = None) -> float:
+        """The "Set D to D*" action: fit the network D to the optimal D* of the current G (panel (b) of the GAN paper's
+        Figure 1); returns the mean |D - D*| over held-out samples (oracle.set_d_to_dstar). G, the iteration,
+        the history, opt_d and the training streams are left as they are."""
+        from .oracle import set_d_to_dstar
+
+        return set_d_to_dstar(self, steps, polish, samples)
 
 
 def _check_optimizer_shapes(opt: torch.optim.Optimizer) -> None:
