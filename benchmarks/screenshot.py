@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--presenter", action="store_true", help="presenter mode (full screen, larger)")
     ap.add_argument("--overlay", action="store_true", help="show the keyboard-shortcut overlay")
     ap.add_argument("--lang", default="en", help="user-interface language (en, ru)")
+    ap.add_argument("--tab", default="theory", help="theory tab on screen: theory, equations, saturation, probe")
+    ap.add_argument("--workspace", action="store_true", help="the theory workspace (W): the tabs in the field's place")
+    ap.add_argument("--lesson", default="", help="open this lesson (its id) first, with its panel")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a config value on top")
     args = ap.parse_args(argv)
     w_px, h_px = (int(v) for v in args.size.lower().split("x"))
 
@@ -63,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     install_translator(app, args.lang)
     from ganlab.core.config import Config
 
-    cfg = Config().with_values({"target.preset": args.preset, "train.seed": args.seed})
+    extra = dict(kv.split("=", 1) for kv in args.set)
+    cfg = Config().with_values({"target.preset": args.preset, "train.seed": args.seed, **extra})
     win = MainWindow(config=cfg)
     win.setGeometry(0, 0, w_px, h_px)
     win.show()
@@ -72,6 +77,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.presenter:
         win.presenter.enter()
         _pump(app, 1.0)
+    if args.lesson:
+        win.lesson_controller.apply(args.lesson)
+        _pump(app, 2.0)
+    win.lecture.show_page(args.tab)
+    if args.workspace:
+        win.lecture_shell.set_workspace(True)
+    _pump(app, 0.5)
     win.play()
     t0 = time.perf_counter()
     _pump(app, args.seconds)        # captured while training runs: the status bar shows live it/s and fps

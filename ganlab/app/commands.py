@@ -25,6 +25,8 @@ class Commands(QObject):
     set_frame_rate = Signal(float)
     save_session = Signal(str)
     load_session = Signal(object)
+    set_d_to_dstar = Signal()
+    adopt = Signal(object, object)   # a Trainer's state_dict() and a token: continue that run here (seed grid, twins)
 
     # command -> the worker's slot, where the names differ
     _SLOTS = {"step": "step_iteration"}
@@ -32,5 +34,5 @@ class Commands(QObject):
     def connect_to(self, worker) -> None:
         for name in ("play", "pause", "step", "step_d", "step_g", "reset", "apply_config", "set_target",
                      "move_mode", "add_mode", "remove_mode", "set_mode_std", "set_max_rate", "set_overlays",
-                     "set_freeze", "set_frame_rate", "save_session", "load_session"):
+                     "set_freeze", "set_frame_rate", "save_session", "load_session", "set_d_to_dstar", "adopt"):
             getattr(self, name).connect(getattr(worker, self._SLOTS.get(name, name)))

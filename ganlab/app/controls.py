@@ -53,6 +53,7 @@ class ControlsPanel(QScrollArea):
     sigLayers = Signal(object)                  # Layers
     sigFreeze = Signal(bool, bool)              # freeze G, freeze D
     sigLoadPoints = Signal()
+    sigSetDStar = Signal()                      # "Set D to D*": fit the network D to the analytic optimum
 
     def __init__(self, config: Config, parent=None):
         super().__init__(parent)
@@ -91,6 +92,7 @@ class ControlsPanel(QScrollArea):
         self._combo(g, "train.loss", None, self.tr("Loss"))
         self._double(g, "train.gp_lambda", self.tr("GP λ"), decimals=3, step=0.1)
         self._double(g, "train.r1_gamma", self.tr("R1 γ"), decimals=3, step=0.1)
+        self._check(g, "train.oracle_d", self.tr("Oracle D (G plays against D*)"))
 
         for net, opt, k, title in (("discriminator", "opt_d", "train.k_d", self.tr("Discriminator")),
                                    ("generator", "opt_g", "train.k_g", self.tr("Generator"))):
@@ -111,6 +113,14 @@ class ControlsPanel(QScrollArea):
             freeze.toggled.connect(self._freeze_changed)
             g.addRow(freeze)
             self._widgets[f"freeze.{net}"] = freeze
+            if net == "discriminator":
+                dstar = QPushButton(self.tr("Set D to D*"))
+                dstar.setToolTip(self.tr("Fit the network D to the optimal D* = p_data / (p_data + p_g) of the "
+                                         "current G (the paper's Figure 1, panel b). G and the iteration do not "
+                                         "change. Only for losses with a closed-form D*."))
+                dstar.clicked.connect(self.sigSetDStar)
+                g.addRow(dstar)
+                self._widgets["action.set_dstar"] = dstar
 
         g = self._group(lay, self.tr("Training"))
         self._int(g, "train.batch_size", self.tr("Batch size"))
@@ -192,6 +202,15 @@ class ControlsPanel(QScrollArea):
         self._add(form, key, w, label)
         return w
 
+    def _check(self, form, key, label) -> QCheckBox:
+        w = QCheckBox(label)
+        w.toggled.connect(lambda on, k=key: self.sigChanged.emit(k, bool(on)))
+        self._tip(key, w)
+        w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        form.addRow(w)
+        self._widgets[key] = w
+        return w
+
     def _add(self, form, key, w, label) -> None:
         self._tip(key, w)
         lab = QLabel(label)
@@ -211,7 +230,7 @@ class ControlsPanel(QScrollArea):
         """Show a config without emitting (after a load, a lesson, or a rejected value)."""
         self._config = config
         for key, w in self._widgets.items():
-            if key.startswith("freeze."):
+            if key.startswith(("freeze.", "action.")):
                 continue
             value = config.get(key)
             with QSignalBlocker(w):
@@ -225,6 +244,8 @@ class ControlsPanel(QScrollArea):
                     w.setValue(0.0 if value is None else float(value))
                 elif isinstance(w, QSpinBox):
                     w.setValue(int(value))
+                elif isinstance(w, QCheckBox):
+                    w.setChecked(bool(value))
 
     def layers(self) -> Layers:
         return Layers(**{n: b.isChecked() for n, b in self._layer_boxes.items()})

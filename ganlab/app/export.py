@@ -43,6 +43,7 @@ def _labels() -> dict[str, str]:
     return {"field": QCoreApplication.translate("Export", "field view"),
             "theory": QCoreApplication.translate("Export", "theory view"),
             "curves": QCoreApplication.translate("Export", "curves"),
+            "board": QCoreApplication.translate("Export", "equation board"),
             "window": QCoreApplication.translate("Export", "window")}
 
 
@@ -147,6 +148,20 @@ def export_svg(window, what: str, path: str | Path, stamp: bool | None = None) -
     return True
 
 
+def export_board(window, path: str | Path, scale: float = DEFAULT_SCALE) -> bool:
+    """The equation board with its current values: typeset anew at `scale` for PNG, vector formulas for SVG."""
+    snap = latest_snapshot(window)
+    try:
+        if snap is not None:
+            window.board.update_snapshot(snap)
+        size = window.board.export(path, scale)
+    except (OSError, ValueError) as e:
+        return _fail(window, path, e)
+    _say(window, QCoreApplication.translate("Export", "Exported the {0} to {1} ({2} × {3} px)").format(
+        _labels().get("board", "board"), path, size.width(), size.height()))
+    return True
+
+
 def export_csv(window, path: str | Path) -> bool:
     """Write every curve's data (losses per iteration, metrics per refresh) as one CSV joined on `step`."""
     path = Path(path)
@@ -202,7 +217,7 @@ class Exporter(QObject):
         self.menu.setToolTipsVisible(True)
         self.actions: dict[str, QAction] = {}
         for kind in ("png", "svg"):
-            for what in ("field", "theory", "curves", "window"):
+            for what in ("field", "theory", "board", "curves", "window"):
                 self._add(kind, what)
             self.menu.addSeparator()
         self._add("csv", "curves")
@@ -243,7 +258,8 @@ class Exporter(QObject):
                  "png:curves": self.tr("&Curves as PNG…"), "png:window": self.tr("&Window as PNG…"),
                  "svg:field": self.tr("Field view as SVG…"), "svg:theory": self.tr("Theory view as SVG…"),
                  "svg:curves": self.tr("Curves as SVG…"), "svg:window": self.tr("Window as SVG…"),
-                 "csv:curves": self.tr("Curves &data as CSV…")}
+                 "csv:curves": self.tr("Curves &data as CSV…"), "png:board": self.tr("&Equation board as PNG…"),
+                 "svg:board": self.tr("Equation board as SVG…")}
         tips = {"png": self.tr("Save a picture for slides, at the PNG scale chosen below"),
                 "svg": self.tr("Save a vector picture for lecture notes (scales without blur)"),
                 "csv": self.tr("Every curve's values: losses per iteration, JSD, V and coverage per refresh")}
@@ -306,7 +322,9 @@ class Exporter(QObject):
 
     def export(self, kind: str, what: str, path: str | Path) -> bool:
         path = Path(path)
-        if kind == "png":
+        if what == "board":
+            ok = export_board(self.window, path, self._scale)
+        elif kind == "png":
             ok = export_png(self.window, what, path, self._scale)
         elif kind == "svg":
             ok = export_svg(self.window, what, path)

@@ -160,3 +160,50 @@ def stop_with(widget: QObject, worker_thread, timeout_ms: int) -> None:
     """Stop `worker_thread` when `widget` is destroyed without being closed (its parent window deleted with it): a
     QThread must never be destroyed while it runs. The closure holds the thread, not the widget."""
     widget.destroyed.connect(lambda *_: worker_thread.stop(timeout_ms))
+
+
+STOP_WAIT_MS = 3000  # closing a runs window waits this long for its worker to finish its chunk
+
+
+class RunsWindowCommands:
+    """The transport both runs windows (seed grid, twin runs) share, as a mixin of their QWidget: it needs their
+    `_timer`, `worker_thread`, `worker`, `playing` and the queued signals `_sigPlay`, `_sigPause`, `_sigReset`,
+    `_sigMember` (int: the run to hand over as a Trainer)."""
+
+    def start(self) -> None:
+        """Show the window and start training (nothing to train when the settings were refused)."""
+        self.show()
+        self._timer.start()
+        if self.worker_thread is not None and not self.worker_thread.thread.isRunning():
+            self.worker_thread.start()
+            self.play()
+
+    def play(self) -> None:
+        self._sigPlay.emit()
+
+    def pause(self) -> None:
+        self._sigPause.emit()
+
+    def toggle_play(self) -> None:
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def reset(self) -> None:
+        self._sigReset.emit()
+
+    def request_run(self, i: int) -> None:
+        """Ask the worker for run i as a Trainer; the window's open_member carries it (the window pauses)."""
+        if self.worker is not None:
+            self._sigMember.emit(int(i))
+
+    def stop(self) -> None:
+        """Stop drawing and the worker thread (within STOP_WAIT_MS)."""
+        self._timer.stop()
+        if self.worker_thread is not None:
+            self.worker_thread.stop(STOP_WAIT_MS)
+
+    def closeEvent(self, ev) -> None:
+        self.stop()
+        super().closeEvent(ev)

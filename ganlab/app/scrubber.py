@@ -104,8 +104,8 @@ class Scrubber(QObject):
             self.window.pause()
         self.showing = frame
         w = self.window
-        w.field.update_snapshot(frame)
-        w.theory.update_snapshot(frame)
+        w.stage().update_snapshot(frame)
+        w.lecture.update_snapshot(frame)
         self._place_cursors(frame.iteration)
         self._show_where(frame.iteration, live=False)
         self.sigShowing.emit(frame)

@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal, Slot
 from ..core.config import Config
 from ..core.target import GaussianMixture
 from ..core.verdict import count
-from .loop_worker import stop_with
+from .loop_worker import STOP_WAIT_MS, RunsWindowCommands, stop_with
 from .mini_field import MiniField
 from .seed_grid_worker import SAMPLES, SEEDS, GridFrame, SeedGridWorker
 from .worker import WorkerThread
@@ -31,7 +31,6 @@ from .worker import WorkerThread
 translate = QCoreApplication.translate   # (lupdate reads translate("Context", "text") calls)
 
 DRAW_MS = 100        # the GUI's poll for a new frame: ~10 frames a second at most
-STOP_WAIT_MS = 3000  # closing waits this long for the worker to finish its chunk
 
 
 def summary_text(frame: GridFrame) -> str:
@@ -45,7 +44,7 @@ def summary_text(frame: GridFrame) -> str:
     return text
 
 
-class SeedGridWindow(QtWidgets.QWidget):
+class SeedGridWindow(RunsWindowCommands, QtWidgets.QWidget):
     """A non-modal window of N runs of one setting that differ only in the seed (see the module docstring)."""
 
     open_member = Signal(object)      # a core.trainer.Trainer at the clicked member's state
@@ -159,44 +158,9 @@ class SeedGridWindow(QtWidgets.QWidget):
             self.summary.setText(summary_text(self.drawn))
         self._show_rate()
 
-    # ------------------------------------------------------------- commands
-    def start(self) -> None:
-        """Show the window and start training (nothing to train when the settings were refused)."""
-        self.show()
-        self._timer.start()
-        if self.worker_thread is not None and not self.worker_thread.thread.isRunning():
-            self.worker_thread.start()
-            self.play()
-
-    def play(self) -> None:
-        self._sigPlay.emit()
-
-    def pause(self) -> None:
-        self._sigPause.emit()
-
-    def toggle_play(self) -> None:
-        if self.playing:
-            self.pause()
-        else:
-            self.play()
-
-    def reset(self) -> None:
-        self._sigReset.emit()
-
+    # ------------------------------------------------ commands (start, play, pause, reset, stop: RunsWindowCommands)
     def open_cell(self, i: int) -> None:
-        """Ask the worker for member i as a Trainer; open_member carries it (the grid pauses)."""
-        if self.worker is not None:
-            self._sigMember.emit(int(i))
-
-    def stop(self) -> None:
-        """Stop drawing and the worker thread (within STOP_WAIT_MS)."""
-        self._timer.stop()
-        if self.worker_thread is not None:
-            self.worker_thread.stop(STOP_WAIT_MS)
-
-    def closeEvent(self, ev) -> None:
-        self.stop()
-        super().closeEvent(ev)
+        self.request_run(i)
 
     def changeEvent(self, ev) -> None:
         if ev.type() == QEvent.Type.LanguageChange:

@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal, Slot
 from ..core.config import Config
 from ..core.target import GaussianMixture
 from . import style
-from .loop_worker import stop_with
+from .loop_worker import STOP_WAIT_MS, RunsWindowCommands, stop_with
 from .mini_field import MiniField
 from .twin_worker import TwinFrame, TwinWorker
 from .worker import WorkerThread
@@ -27,11 +27,10 @@ from .worker import WorkerThread
 translate = QCoreApplication.translate   # (lupdate reads translate("Context", "text") calls)
 
 DRAW_MS = 100
-STOP_WAIT_MS = 3000
 COLOURS = (style.VERMILLION, style.MANIFOLD)   # run A, run B (the clouds keep the field's blue and orange)
 
 
-class TwinRunsWindow(QtWidgets.QWidget):
+class TwinRunsWindow(RunsWindowCommands, QtWidgets.QWidget):
     """A non-modal window of two runs that differ only in config[key]: value_a (A) and value_b (B)."""
 
     open_member = Signal(object)      # a core.trainer.Trainer at the clicked run's state
@@ -160,42 +159,9 @@ class TwinRunsWindow(QtWidgets.QWidget):
             self.retranslate()
         super().changeEvent(ev)
 
-    # ------------------------------------------------------------- commands
-    def start(self) -> None:
-        """Show the window and start training (nothing to train when the settings were refused)."""
-        self.show()
-        self._timer.start()
-        if self.worker_thread is not None and not self.worker_thread.thread.isRunning():
-            self.worker_thread.start()
-            self.play()
-
-    def play(self) -> None:
-        self._sigPlay.emit()
-
-    def pause(self) -> None:
-        self._sigPause.emit()
-
-    def toggle_play(self) -> None:
-        if self.playing:
-            self.pause()
-        else:
-            self.play()
-
-    def reset(self) -> None:
-        self._sigReset.emit()
-
+    # ------------------------------------------------ commands (start, play, pause, reset, stop: RunsWindowCommands)
     def open_run(self, i: int) -> None:
-        if self.worker is not None:
-            self._sigMember.emit(int(i))
-
-    def stop(self) -> None:
-        self._timer.stop()
-        if self.worker_thread is not None:
-            self.worker_thread.stop(STOP_WAIT_MS)
-
-    def closeEvent(self, ev) -> None:
-        self.stop()
-        super().closeEvent(ev)
+        self.request_run(i)
 
     # ----------------------------------------------------------------- slots
     @Slot(bool)

@@ -21,11 +21,9 @@ from ..core.observer import Observer
 from ..core.target import GaussianMixture
 from ..core.trainer import Trainer
 from ..core.verdict import Verdict, verdict
+from .compare import PRESETS  # noqa: F401  (the settings a teacher most often contrasts, in the menu's module)
 from .loop_worker import LoopWorker
 from .seed_grid_worker import real_cloud
-
-# The settings a teacher most often contrasts: (key, value A, value B)
-PRESETS = (("train.loss", "minimax", "nonsaturating"), ("train.k_d", 1, 5))
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,9 +20,12 @@ from ..core.target import GaussianMixture, TargetError
 from . import menus, perf
 from .banner import DivergenceBanner
 from .commands import Commands
+from .compare import Compare
 from .controls import ControlsPanel
 from .export import Exporter
+from .highlight import highlight
 from .language import LanguageMenu, current_language, install_translator
+from .lecture import Lecture, build_tabs
 from .lessons import LessonController
 from .presenter import Presenter
 from .recording import Recorder
@@ -34,9 +37,11 @@ from .state import AppState, Layers
 from .transport import CURVES_FPS, SPEEDS, Transport
 from .undo import History
 from .views.curves_view import CurvesView
+from .views.equation_board import EquationBoard
 from .views.field_view import FieldView
 from .views.layout import ViewArea
 from .views.theory_view import TheoryView
+from .views.world1d_view import World1DView
 
 # The GUI looks for a new snapshot every FRAME_MS and draws it. Half the snapshot interval (worker.py), so
 # that a snapshot that comes early (the worker catching up its beat) is not replaced before it is drawn.
@@ -85,6 +90,9 @@ class MainWindow(QMainWindow):
         self.recorder = Recorder(self)
         self.presenter = Presenter(self)
         self.scrubber = Scrubber(self)                 # rewind: the run's kept frames
+        self.lecture_shell = Lecture(self)             # the theory tabs' workspace, probe clicks, 1-D or 2-D
+        self.lecture_shell.connect_clicks()
+        self.compare = Compare(self)                   # the seed grid and twin runs windows
         self.language_menu = LanguageMenu(self)
         self.lesson_controller, self.lessons_error = LessonController.from_files(self)
         self.shortcut_overlay = ShortcutOverlay(self)
@@ -128,6 +136,7 @@ class MainWindow(QMainWindow):
         w.sigConfigApplied.connect(self._on_config_applied)
         w.sigConfigRejected.connect(self._on_config_rejected)
         w.sigSessionLoaded.connect(self._on_session_loaded)
+        w.sigAdopted.connect(self._on_adopted)
         self.set_speed(self.speed.currentIndex())  # chosen while torch loaded: the new worker takes it too
         self.worker_thread.start()
         self._timer.start()
@@ -138,10 +147,13 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- layout
     def _build_views(self) -> None:
         self.field = FieldView()
+        self.world1d = World1DView()     # in the field's place for a 1-D target (the paper's Figure 1)
         self.theory = TheoryView()
+        self.board = EquationBoard()     # the lecture's formulas with live values
+        self.lecture, self.saturation, self.probe = build_tabs(self.theory, self.board)
         self.curves = CurvesView(max_fps=CURVES_FPS)
         self.banner = DivergenceBanner()
-        self.view_area = ViewArea(self.field, self.theory, self.curves, self.banner)
+        self.view_area = ViewArea(self.field, self.lecture, self.curves, self.banner, line=self.world1d)
         self.setCentralWidget(self.view_area)
 
     def default_size(self) -> QSize:
@@ -157,8 +169,12 @@ class MainWindow(QMainWindow):
         return QSize(min(w, room.width() - 16), min(h, room.height() - frame))
 
     def views(self) -> tuple:
-        """The SnapshotViews (views/protocol.py), in drawing order."""
-        return (self.field, self.theory, self.curves)
+        """The SnapshotViews (views/protocol.py), in drawing order (the lecture tabs hold the theory panels)."""
+        return (self.field, self.world1d, self.lecture, self.curves)
+
+    def stage(self):
+        """The view in the field's place: the 2-D field, or the 1-D view for a 1-D target."""
+        return self.view_area.stage_view()
 
     def _build_controls_dock(self) -> QDockWidget:
         dock = QDockWidget(self)
@@ -181,12 +197,21 @@ class MainWindow(QMainWindow):
         f.sigModeStdChanged.connect(h.mode_std_changed)
         f.sigStrokeStarted.connect(h.begin_stroke)      # a brush stroke's adds: one undo step
         f.sigStrokeFinished.connect(h.end_stroke)
+        line = self.world1d                              # the 1-D view edits the target the same way
+        for sig, slots in ((line.sigModeMoved, (cmd.move_mode, h.mode_moved)),
+                           (line.sigModeAdded, (cmd.add_mode, h.mode_added)),
+                           (line.sigModeRemoved, (cmd.remove_mode, h.mode_removed)),
+                           (line.sigModeStdChanged, (cmd.set_mode_std, h.mode_std_changed))):
+            for slot in slots:
+                sig.connect(slot)
         self.banner.reset_btn.clicked.connect(self.reset)
         self.banner.lower_btn.clicked.connect(self.lower_rates_and_reset)
         c.sigChanged.connect(self.change)
         c.sigLayers.connect(self.set_layers)
         c.sigFreeze.connect(self.set_freeze)
         c.sigLoadPoints.connect(self.load_points)
+        c.sigSetDStar.connect(self.commands.set_d_to_dstar)
+        self.board.term_clicked.connect(lambda key: highlight(self, key))
         s.config_changed.connect(c.set_config)
         s.freeze_changed.connect(c.show_freeze)
         s.layers_changed.connect(c.show_layers)
@@ -286,6 +311,7 @@ class MainWindow(QMainWindow):
     def set_layers(self, layers: Layers) -> None:
         self.state.set_layers(layers)
         self.field.set_layers(layers)
+        self.world1d.set_layers(layers)
         self.commands.set_overlays.emit(layers.push, layers.manifold)
 
     def set_language(self, lang: str) -> str:
@@ -340,6 +366,26 @@ class MainWindow(QMainWindow):
         if self.worker is not None and self.worker.latest is not None:
             self.curves.update_snapshot(self.worker.latest)
 
+    @Slot(object)
+    def open_trainer(self, trainer) -> None:
+        """Continue a run of the seed grid or the twin runs here, paused, from its state; a new run for the
+        undo history, the rewind bar and the curves."""
+        self.pause()
+        self.history.clear()
+        self.scrubber.clear()
+        self.curves.clear()
+        self.set_freeze(False, False)
+        token = object()   # answered like a loaded session: the run's config becomes the one asked for
+        self.state.loading(token)
+        self.commands.adopt.emit(trainer.state_dict(), token)
+        self.statusBar().showMessage(self.tr("Opened seed {0} at iteration {1} as the main run").format(
+            trainer.config.train.seed, trainer.iteration), 8000)
+        self.activateWindow()
+
+    @Slot(object, object)
+    def _on_adopted(self, config: Config, token) -> None:
+        self.state.loaded(config, token)
+
     # ----------------------------------------------------------------- drawing
     def draw_afresh(self) -> None:
         """The next frame draws the newest snapshot into every view, even the one drawn last (after the views
@@ -357,10 +403,11 @@ class MainWindow(QMainWindow):
             self.drawn = snap
             self.scrubber.offer(snap)
             if self.scrubber.showing is None:   # else rewound: field and theory show a kept frame
-                self.field.update_snapshot(snap)
+                self.lecture_shell.follow(snap)
+                self.stage().update_snapshot(snap)
                 if snap.d_logits is not self._theory_src:  # D, D* and the caption change only on full frames
                     self._theory_src = snap.d_logits
-                    self.theory.update_snapshot(snap)
+                    self.lecture.update_snapshot(snap)
             self.curves.update_snapshot(snap)
             self._frames += 1
             self.frames_drawn += 1
@@ -386,7 +433,8 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         self.controls_dock.setWindowTitle(self.tr("Controls"))
         for part in (self.transport, self.scrubber, self.menus, self.sessions, self.exporter, self.recorder,
-                     self.presenter, self.language_menu, self.lesson_controller, self.shortcut_overlay):
+                     self.presenter, self.language_menu, self.lesson_controller, self.shortcut_overlay,
+                     self.lecture_shell, self.compare):
             if part is not None:
                 part.retranslate()
         self._update_status()
@@ -402,6 +450,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         self._closed = True
         self._timer.stop()
+        self.compare.close_all()
         if self.worker_thread is not None:
             self.worker_thread.stop()
 

@@ -21,6 +21,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ..core.config import Config
+from ..core.events import Event, format_value
 from ..core.observer import Observer, evaluate
 from ..core.snapshot import Snapshot
 from ..core.target import GaussianMixture, TargetError
@@ -61,6 +62,7 @@ class TrainingWorker(QObject):
     sigConfigRejected = Signal(object, object)  # (the refused Config, the Config still in force)
     sigSessionSaved = Signal(str, str)        # (path, error message or "" when saved)
     sigSessionLoaded = Signal(object)         # the SessionData now running (after a fresh snapshot)
+    sigAdopted = Signal(object, object)       # (the Config of a run taken over by adopt(), its token)
 
     def __init__(self, config: Config, target: GaussianMixture | None = None):
         super().__init__()
@@ -169,9 +171,14 @@ class TrainingWorker(QObject):
     @Slot(object)
     def set_target(self, target: GaussianMixture) -> None:
         structural = target.n_modes != self.trainer.target.n_modes
-        if not _same_target(target, self.trainer.target):
+        same = _same_target(target, self.trainer.target)
+        try:
+            self.trainer.set_target(target)
+        except ValueError as e:   # e.g. an undo that would put a 2-D target into a 1-D run
+            self.sigError.emit(str(e))
+            return
+        if not same:
             self.observer.target_edited("replaced", after=target.n_modes)
-        self.trainer.set_target(target)
         self.observer.target_changed(structural)
         self._dirty = True
 
@@ -217,6 +224,42 @@ class TrainingWorker(QObject):
         self.trainer.freeze_g, self.trainer.freeze_d = freeze_g, freeze_d
         self.observer.freeze_changed(before, (freeze_g, freeze_d))
         self._dirty = True
+
+    @Slot()
+    def set_d_to_dstar(self) -> None:
+        """Fit the network D to the analytic D* of the current G (Figure 1, panel b); paused, with a fresh frame."""
+        if self.playing:
+            self.pause()
+        try:
+            err = self.trainer.fit_d_to_dstar()
+        except ValueError as e:   # a loss without a closed-form D*, or a diverged G
+            self.sigError.emit(str(e))
+            return
+        self.observer.events.record(Event(self.trainer.iteration, "dstar.set", "", format_value(err)))
+        self.sigInfo.emit(self.tr("D set to D*: mean |D − D*| = {0:.3f} over samples of p_data and p_g").format(err))
+        self._dirty = self._theory_dirty = True
+        self.snapshot_now()
+
+    @Slot(object, object)
+    def adopt(self, state: object, token: object) -> None:
+        """Continue another run (a Trainer's state_dict: a seed-grid cell, a twin) as this one, paused. Its
+        curves start afresh: the history of the run it came from is not this window's."""
+        if self.playing:
+            self.pause()
+        old = self.trainer.config
+        try:
+            self.trainer.load_state_dict(state)
+        except Exception as e:
+            self.sigError.emit(self.tr("Could not open that run: {0}").format(e))
+            return
+        new = self.trainer.config
+        self.observer.clear()
+        self.observer.reseed(new.train.seed)
+        if new.theory.samples != old.theory.samples:
+            self.observer.set_samples(new.theory.samples)
+        self._dirty = self._theory_dirty = True
+        self.snapshot_now()
+        self.sigAdopted.emit(new, token)
 
     @Slot(str)
     def save_session(self, path: str) -> None:

@@ -4,8 +4,8 @@
 #   packaging/i18n/update_translations.sh            # lupdate + lrelease
 #   packaging/i18n/update_translations.sh --check    # also fail if a message is unfinished or empty
 #
-# 1. pyside6-lupdate reads every ganlab/app/**/*.py, core/config.py and core/events.py (texts marked with a Qt-free
-#    QT_TRANSLATE_NOOP) (self.tr, QCoreApplication.translate, QT_TRANSLATE_NOOP)
+# 1. pyside6-lupdate reads every ganlab/app/**/*.py and the core modules listed in core_sources.txt (texts marked
+#    with a Qt-free QT_TRANSLATE_NOOP) (self.tr, QCoreApplication.translate, QT_TRANSLATE_NOOP)
 #    and merges the texts into resources/i18n/ganlab_ru.ts: existing translations are kept, new texts come
 #    in as type="unfinished", texts no longer in the code are dropped (-no-obsolete).
 # 2. Translate the unfinished messages (Qt Linguist: pyside6-linguist resources/i18n/ganlab_ru.ts, or by
@@ -34,7 +34,7 @@ tool() {   # pyside6-<name> from the venv, else from PATH
 
 LUPDATE=$(tool lupdate)
 LRELEASE=$(tool lrelease)
-mapfile -t SOURCES < <( (find ganlab/app -name '*.py'; echo ganlab/core/config.py; echo ganlab/core/events.py) | LC_ALL=C sort)
+mapfile -t SOURCES < <( (find ganlab/app -name '*.py'; grep -v '^#' packaging/i18n/core_sources.txt) | LC_ALL=C sort)
 
 OLD=$(mktemp)
 cp "$TS" "$OLD"

@@ -38,9 +38,9 @@ def choose(qtbot, w, lesson):
     return cfg
 
 
-def test_menu_lists_the_six_lessons_in_order(win):
+def test_menu_lists_the_seven_lessons_in_order(win):
     acts = lesson_actions(win)
-    assert [a.data() for a in acts] == [l.id for l in LESSONS] and len(acts) == 6
+    assert [a.data() for a in acts] == [l.id for l in LESSONS] and len(acts) == 7
     for i, (a, l) in enumerate(zip(acts, LESSONS, strict=True), start=1):
         assert a.text() == f"&{i}. {l.title('en')}"
     ctl = win.lesson_controller

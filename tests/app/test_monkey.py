@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QMetaObject, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QFileDialog, QMessageBox, QSpinBox
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QMessageBox, QSpinBox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/monkey_long.py imports this module too
 import qtinput  # noqa: E402
@@ -96,7 +96,7 @@ class Monkey:
         self.damaged = False
         self.zoomed_out = False
         self._files()
-        self.keys = [k for k in window.controls._widgets if not k.startswith("freeze.")]
+        self.keys = [k for k in window.controls._widgets if not k.startswith(("freeze.", "action."))]
         self.actions = [
             (30, "control", self.control), (10, "change_garbage", self.change_garbage),
             (16, "transport", self.transport), (4, "speed", self.speed), (5, "layers", self.layers),
@@ -196,6 +196,9 @@ class Monkey:
             if key == "target.preset":
                 self.dialog_answer = str(self.rng.choice(self.points + [""] * 3))
             w.setCurrentIndex(self.rng.randrange(w.count()))
+            return
+        if isinstance(w, QCheckBox):      # a switch (Oracle D): refused with a critic loss, with a message
+            w.toggle()
             return
         lo, hi = w.minimum(), w.maximum()
         how = self.rng.choice(("lo", "hi", "below", "above", "random", "step", "type", "type"))
@@ -472,7 +475,7 @@ def consistency_problems(w, tmp: Path) -> list[str]:
     if w.config != t.config:
         out.append(f"window.config != trainer.config:\n  {w.config}\n  {t.config}")
     for key, widget in w.controls._widgets.items():
-        if key.startswith("freeze."):
+        if key.startswith(("freeze.", "action.")):
             continue
         v = w.config.get(key)
         if isinstance(widget, QComboBox):
@@ -481,6 +484,8 @@ def consistency_problems(w, tmp: Path) -> list[str]:
             ok = abs(widget.value() - (0.0 if v is None else v)) <= 0.51 * 10 ** -widget.decimals() + 1e-12
         elif isinstance(widget, QSpinBox):
             ok = widget.value() == v
+        elif isinstance(widget, QCheckBox):
+            ok = widget.isChecked() == bool(v)
         else:
             ok = True
         if not ok:
@@ -497,9 +502,13 @@ def consistency_problems(w, tmp: Path) -> list[str]:
     w.redraw()
     if w.drawn is None or w.drawn.iteration != t.iteration:
         out.append("the views do not show the final snapshot")
-    shown = len(w.field.modes.visible())
-    if not wait_for(lambda: len(w.field.modes.visible()) == t.target.n_modes, 5):
-        out.append(f"the field shows {shown} modes, the target has {t.target.n_modes}")
+    def modes_shown():   # the 2-D field's markers, or the 1-D view's handles for a 1-D target
+        return len(w.world1d.shown_means()) if t.target.dim == 1 else len(w.field.modes.visible())
+
+    shown = modes_shown()
+    if not wait_for(lambda: modes_shown() == t.target.n_modes, 5):
+        out.append(f"the {'1-D view' if t.target.dim == 1 else 'field'} shows {shown} modes, the target has "
+                   f"{t.target.n_modes}")
     if t.status == "diverged" and not w.banner.isVisible():
         out.append("diverged but no banner")
     leftovers = [p for p in tmp.rglob("*.tmp")]

@@ -65,7 +65,8 @@ def test_the_window_builds_its_parts_and_views_keep_the_view_contract(win):
 
     assert isinstance(win.presenter, Presenter) and isinstance(win.shortcut_overlay, ShortcutOverlay)
     assert win.shortcut_overlay.action in win.menu_help.actions()
-    assert [v for v in win.views() if isinstance(v, SnapshotView)] == [win.field, win.theory, win.curves]
+    assert [v for v in win.views() if isinstance(v, SnapshotView)] == [win.field, win.world1d, win.lecture, win.curves]
+    assert isinstance(win.theory, SnapshotView) and win.lecture.page("theory") is win.theory
 
 
 def test_f11_enters_and_leaves_presenter_mode_restoring_everything(qtbot, win):

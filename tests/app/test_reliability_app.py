@@ -529,7 +529,7 @@ def test_curves_of_an_hour_long_history_stay_drawable_and_cheap(qtbot, guard):
     losses.load(np.column_stack([np.arange(1, n + 1), rng.random(n), rng.random(n), rng.random(n) + 0.01]))
     metrics = History(METRIC_COLUMNS)
     k = n // 500
-    metrics.load(np.column_stack([np.arange(1, k + 1) * 500.0] + [rng.random(k) for _ in range(7)]))
+    metrics.load(np.column_stack([np.arange(1, k + 1) * 500.0] + [rng.random(k) for _ in METRIC_COLUMNS[1:]]))
     cv = cvm.CurvesView(max_fps=8.0)
     qtbot.addWidget(cv)
     cv.resize(1000, 600)

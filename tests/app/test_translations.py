@@ -69,9 +69,10 @@ def test_catalog_lists_exactly_the_strings_in_the_code(tmp_path):
     tool = lupdate_tool()
     if tool is None:
         pytest.skip("pyside6-lupdate is not installed")
-    # the same sources as packaging/i18n/update_translations.sh: the app, the config's help texts, the events'
-    sources = sorted([*(str(p) for p in (ROOT / "ganlab" / "app").rglob("*.py")),
-                      *(str(ROOT / "ganlab" / "core" / f) for f in ("config.py", "events.py"))])
+    # the same sources as packaging/i18n/update_translations.sh: the app, and the core modules it lists
+    core = [line.strip() for line in (ROOT / "packaging" / "i18n" / "core_sources.txt").read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    sources = sorted([*(str(p) for p in (ROOT / "ganlab" / "app").rglob("*.py")), *(str(ROOT / f) for f in core)])
     out = tmp_path / "fresh.ts"
     subprocess.run([tool, "-no-obsolete", "-locations", "none", "-source-language", "en", "-target-language", "ru",
                     *sources, "-ts", str(out)], check=True, capture_output=True, timeout=120)

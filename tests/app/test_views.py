@@ -529,8 +529,12 @@ def test_views_retranslate_their_fixed_texts_when_the_language_changes(qtbot, ba
 
 # ============================================================ TheoryView
 def test_theory_panels_show_d_dstar_and_difference(qtbot):
+    from dataclasses import replace
+
+    from ganlab.core.value import SampleValue
+
     t = shown(qtbot, TheoryView(), 1100, 420)
-    snap = make_snapshot()
+    snap = replace(make_snapshot(), value=SampleValue(-0.4321, 0.0123, -0.2, -0.2321, 400, 400))
     t.update_snapshot(snap)
     dstar = snap.theory.dstar
     img = t.image_dstar.image
@@ -547,7 +551,9 @@ def test_theory_panels_show_d_dstar_and_difference(qtbot):
     assert f"{snap.theory.jsd:.4f}" in text
     assert "-log 4" in text.replace("−", "-")
     assert f"{snap.theory.bandwidth:.3g}" in text
-    assert f"{snap.theory.v_estimate:.4f}" in text
+    assert "V(G, D) = -0.4321 ± 0.0123" in text.replace("−", "-")       # from samples, not the grid integral
+    assert f"{snap.theory.v_estimate:.4f}" not in text
+    assert "smoothed" in text and "lower bound" in text
     titles = [p.titleLabel.text for p in t.plots]
     assert titles == ["D(x)", "D*(x)", "D − D*"]                 # short: the formulas are in the tooltips
     assert "p_data(x) / (p_data(x) + p_g(x))" in t.plot_dstar.toolTip()

@@ -249,4 +249,4 @@ def test_a_deferred_window_is_built_without_torch():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["True", "6", "False"]
+    assert out.stdout.split() == ["True", "7", "False"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from . import edit_menu, file_menu, help_menu, lessons_menu, training_menu, view_menu
+from . import compare_menu, edit_menu, file_menu, help_menu, lessons_menu, training_menu, view_menu
 
-MENUS = (file_menu, edit_menu, view_menu, training_menu, lessons_menu, help_menu)
+MENUS = (file_menu, edit_menu, view_menu, training_menu, compare_menu, lessons_menu, help_menu)
 
 
 class MenuBar(QObject):
@@ -15,7 +15,7 @@ class MenuBar(QObject):
         super().__init__(window)
         bar = window.menuBar()
         self.menus = {m: bar.addMenu(m.title()) for m in MENUS}
-        self.file, self.edit, self.view, self.train, self.lessons, self.help = self.menus.values()
+        self.file, self.edit, self.view, self.train, self.compare, self.lessons, self.help = self.menus.values()
         # actions a menu makes of its own (the others belong to the parts that do the work)
         self.own = [a for m, menu in self.menus.items() for a in m.fill(menu, window)]
         self.retranslate()

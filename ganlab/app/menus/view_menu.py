@@ -1,4 +1,5 @@
-"""View: presenter mode (F11), the controls panel (F9), the field's tools (Fit, Brush, Legend), the language."""
+"""View: presenter mode (F11), the controls panel (F9), the field's tools (Fit, Brush, Legend), the theory
+workspace (W), the language."""
 
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ def fill(menu, window) -> list:
     f = window.field                    # the field's own actions (its corner buttons and context menu have them too)
     for action in (f.action_fit, f.action_brush, f.action_legend):
         menu.addAction(action)
+    menu.addSeparator()
+    menu.addAction(window.lecture_shell.action_workspace)
     menu.addSeparator()
     menu.addMenu(window.language_menu.menu)
     return [toggle]

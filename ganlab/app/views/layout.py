@@ -1,5 +1,8 @@
 """The main window's view area: the field beside the theory panels, the curves below.
 
+The field's place holds the 2-D field or, for a 1-D target, the 1-D view (a stack: one shown). The theory
+workspace hides that place, so the theory tabs get the whole top row.
+
 A vertical splitter (top row | curves) holding a horizontal one (field | theory). The field is square
 and limited by the row's height, so the top row gives it exactly the width its square needs at that
 height (`FieldView.width_for_height`) and the theory panels the rest, on every resize, until the user
@@ -9,19 +12,20 @@ drags that handle (from then on the user's split holds). The vertical split star
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 TOP_SHARE = 0.6            # the top row's share of the height (field and theory), the curves get the rest
 MIN_THEORY_SHARE = 0.34    # the theory panels keep at least this share of the width
 MAX_FIELD_SHARE = 0.62
+WORKSPACE_TOP_SHARE = 0.75  # the theory workspace: D, D* and D - D* side by side need the height more than the curves
 
 
 class ViewArea(QSplitter):
     """field | theory over curves. `top` is the horizontal splitter; `left` holds the banner and the field."""
 
-    def __init__(self, field, theory, curves, banner=None, parent=None):
+    def __init__(self, field, theory, curves, banner=None, parent=None, line=None):
         super().__init__(Qt.Orientation.Vertical, parent)
-        self.field, self.theory, self.curves, self.banner = field, theory, curves, banner
+        self.field, self.theory, self.curves, self.banner, self.line = field, theory, curves, banner, line
         self.top = QSplitter(Qt.Orientation.Horizontal)
         self.left = QWidget()
         ll = QVBoxLayout(self.left)
@@ -29,7 +33,11 @@ class ViewArea(QSplitter):
         ll.setSpacing(0)
         if banner is not None:
             ll.addWidget(banner)
-        ll.addWidget(field, 1)
+        self.stage = QStackedWidget()
+        self.stage.addWidget(field)
+        if line is not None:
+            self.stage.addWidget(line)
+        ll.addWidget(self.stage, 1)
         self.top.addWidget(self.left)
         self.top.addWidget(theory)
         self.top.setStretchFactor(0, 5)
@@ -49,8 +57,34 @@ class ViewArea(QSplitter):
     def _user_moved(self, *_):
         self.auto_split = False
 
+    def set_dim(self, dim: int) -> None:
+        """Show the 1-D view (dim 1) or the 2-D field in the field's place."""
+        self.stage.setCurrentWidget(self.line if dim == 1 and self.line is not None else self.field)
+        self._fit_top()
+
+    def stage_view(self):
+        """The view in the field's place now: the field or the 1-D view."""
+        return self.stage.currentWidget()
+
+    def set_workspace(self, on: bool) -> None:
+        """The theory workspace: the theory tabs take the field's place too, and more of the height (three
+        panels side by side are limited by the row's height); leaving it gives the curves their height back."""
+        if on == self.workspace():
+            return
+        total = sum(self.sizes())
+        if on:
+            self._sizes_before = self.sizes()
+            self.setSizes([int(total * WORKSPACE_TOP_SHARE), total - int(total * WORKSPACE_TOP_SHARE)])
+        elif getattr(self, "_sizes_before", None):
+            self.setSizes(self._sizes_before)
+        self.left.setVisible(not on)
+        self._fit_top()
+
+    def workspace(self) -> bool:
+        return self.left.isHidden()
+
     def _fit_top(self) -> None:
-        if not self.auto_split:
+        if not self.auto_split or self.left.isHidden():
             return
         w, h = self.top.width(), self.top.height()
         if self.banner is not None and self.banner.isVisible():
@@ -58,7 +92,7 @@ class ViewArea(QSplitter):
         if w < 100 or h < 50:
             return
         handle = self.top.handleWidth()
-        want = self.field.width_for_height(h)
+        want = self.stage_view().width_for_height(h)
         field_w = int(min(max(want, 0.3 * w), MAX_FIELD_SHARE * w, (1 - MIN_THEORY_SHARE) * w))
         sizes = [field_w, max(0, w - handle - field_w)]
         if self.top.sizes() != sizes:

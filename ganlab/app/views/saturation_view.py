@@ -61,7 +61,7 @@ class SaturationView(QtWidgets.QWidget):
         self._side = None
         self.glw = _LayoutWidget()
         self.glw.setBackground(style.BACKGROUND)
-        self.glw.setMinimumSize(260, 200)
+        self.glw.setMinimumSize(220, 200)
         self.means_label = QtWidgets.QLabel()
         self.note_label = QtWidgets.QLabel()
         for lab in (self.means_label, self.note_label):

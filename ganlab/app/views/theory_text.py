@@ -44,13 +44,17 @@ def caption_rows(snap, th, theory_iteration: int) -> list[list[str]]:
     the snapshot has none."""
     if th is None:
         return [[QCoreApplication.translate("TheoryView", "Theory off: no JSD, V(G, D) or D* for this frame.")]]
-    jsd = QCoreApplication.translate("TheoryView", "JSD = {0:.4f} nats (max log 2 = {1:.4f})").format(
-        th.jsd, style.LOG2)
-    v = th.v_estimate
-    if snap.d_prob is None or v is None or not math.isfinite(v):
+    # The JSD and V(G, D*) are those of the densities smoothed with the KDE kernel: a lower bound of the true ones.
+    jsd = QCoreApplication.translate("TheoryView", "JSD = {0:.4f} nats (smoothed: a lower bound)").format(th.jsd)
+    value = getattr(snap, "value", None) if th is snap.theory else None
+    if snap.d_prob is None:
         v_text = QCoreApplication.translate("TheoryView", "V(G, D): n/a (the critic is not a probability)")
+    elif value is not None and math.isfinite(value.value):
+        v_text = QCoreApplication.translate(
+            "TheoryView", "V(G, D) = {0:.4f} ± {1:.4f} (samples)").format(
+            value.value, value.stderr)
     else:
-        v_text = QCoreApplication.translate("TheoryView", "V(G, D) ≈ {0:.4f}").format(v)
+        v_text = QCoreApplication.translate("TheoryView", "V(G, D): —")
     ident = QCoreApplication.translate("TheoryView", "V(G, D*) = −log 4 + 2 JSD = {0:.4f}").format(th.v_identity)
     h = getattr(th, "bandwidth", None)
     kde = QCoreApplication.translate("TheoryView", "KDE bandwidth h = {0:.3g}").format(h) if h is not None else ""
