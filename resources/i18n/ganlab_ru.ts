@@ -122,6 +122,10 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>Потоки процессора для torch (для маленьких сетей быстрее всего 1)</translation>
     </message>
     <message>
+        <source>Oracle D: G trains against the optimal D* = p_data / (p_data + p_g) of its current samples, as in the paper&apos;s derivation (D maximised before every G step), not against the network D. The D steps still train the network D, which the views show. Needs minimax, non-saturating or lsgan.</source>
+        <translation>Оракул D: G обучается против оптимального D* = p_data / (p_data + p_g) для своей текущей выборки, как в выводе статьи (D максимизируется перед каждым шагом G), а не против сети D. Шаги D по-прежнему обучают сеть D, которую и показывают виды. Нужен minimax, non-saturating или lsgan.</translation>
+    </message>
+    <message>
         <source>Generated and real points drawn in the field and used for p_g, JSD and coverage.</source>
         <translation>Сгенерированные и реальные точки, которые рисуются в поле и по которым оцениваются p_g, JSD и покрытие мод.</translation>
     </message>
@@ -177,6 +181,10 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>R1 γ</translation>
     </message>
     <message>
+        <source>Oracle D (G plays against D*)</source>
+        <translation>Оракул D (G играет против D*)</translation>
+    </message>
+    <message>
         <source>Discriminator</source>
         <translation>Дискриминатор</translation>
     </message>
@@ -227,6 +235,14 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>Stop updating this network. Freeze G and train D to watch D approach D* and V(G, D) approach -log 4 + 2 JSD.</source>
         <translation>Перестать обновлять эту сеть. Заморозьте G и обучайте D: D приближается к оптимальному дискриминатору D*, а функция ценности V(G, D) — к -log 4 + 2 JSD.</translation>
+    </message>
+    <message>
+        <source>Set D to D*</source>
+        <translation>Сделать D равным D*</translation>
+    </message>
+    <message>
+        <source>Fit the network D to the optimal D* = p_data / (p_data + p_g) of the current G (the paper&apos;s Figure 1, panel b). G and the iteration do not change. Only for losses with a closed-form D*.</source>
+        <translation>Подогнать сеть D под оптимальный D* = p_data / (p_data + p_g) для текущего G (рис. 1 статьи, панель b). G и итерация не меняются. Только для функций потерь с D* в замкнутом виде.</translation>
     </message>
     <message>
         <source>Training</source>
@@ -308,14 +324,6 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>Функции потерь дискриминатора и генератора на каждой итерации. Для минимаксной и ненасыщающей функций потерь в равновесии D = 1/2 L_D = log 4.</translation>
     </message>
     <message>
-        <source>Jensen-Shannon divergence between p_data and p_g (KDE on the grid), in nats: 0 when p_g = p_data, at most log 2.</source>
-        <translation>Расхождение Йенсена–Шеннона между p_data и p_g (ядерная оценка плотности на сетке), в натах: 0 при p_g = p_data, не больше log 2.</translation>
-    </message>
-    <message>
-        <source>V(G, D) for the trained D (solid) against its value at the optimal D*, -log 4 + 2 JSD (dashed; Goodfellow et al. 2014, Theorem 1). They meet when D is optimal for the current G.</source>
-        <translation>Функция ценности V(G, D) для обучаемого D (сплошная) и её значение при оптимальном дискриминаторе D*, -log 4 + 2 JSD (пунктир; Goodfellow et al. 2014, теорема 1). Линии сходятся, когда D оптимален для текущего G.</translation>
-    </message>
-    <message>
         <source>Share of the target&apos;s modes with generated samples near them (mode collapse drops it), and the share of generated samples within 3 std of some mode.</source>
         <translation>Доля мод целевого распределения, рядом с которыми есть сгенерированные точки (при модальном коллапсе она падает), и доля сгенерированных точек в пределах 3σ от какой-либо моды.</translation>
     </message>
@@ -354,6 +362,14 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>all modes</source>
         <translation>все моды</translation>
+    </message>
+    <message>
+        <source>Jensen-Shannon divergence between p_data and p_g in nats (left axis): 0 when p_g = p_data, at most log 2. It is the JSD of the densities smoothed with the KDE kernel, a lower bound of the true one. W1 (right axis): the Wasserstein-1 (earth mover&apos;s) distance between 128 real and 128 generated samples, about once a second. Drag a mode far away: the JSD stays at log 2 while W1 keeps growing.</source>
+        <translation>Дивергенция Йенсена — Шеннона между p_data и p_g в натах (левая ось): 0 при p_g = p_data, не больше log 2. Это JSD плотностей, сглаженных ядром KDE, — нижняя оценка истинной. W1 (правая ось): расстояние Вассерштейна-1 (расстояние землекопа) между 128 реальными и 128 сгенерированными точками, примерно раз в секунду. Оттащите моду подальше: JSD остаётся на log 2, а W1 продолжает расти.</translation>
+    </message>
+    <message>
+        <source>V(G, D) for the trained D (solid), the mean of log D(x) over real samples plus the mean of log(1 - D(G(z))) over generated ones, against V(G, D*) = -log 4 + 2 JSD (dashed; Goodfellow et al. 2014, Theorem 1) of the smoothed densities. They meet when D is optimal for the current G (up to the smoothing, which lowers V(G, D*)).</source>
+        <translation>V(G, D) для обученного D (сплошная): среднее log D(x) по реальным точкам плюс среднее log(1 - D(G(z))) по сгенерированным, в сравнении с V(G, D*) = -log 4 + 2 JSD (пунктир; Goodfellow et al. 2014, теорема 1) для сглаженных плотностей. Они совпадают, когда D оптимален для текущего G (с точностью до сглаживания, которое понижает V(G, D*)).</translation>
     </message>
     <message>
         <source>losses</source>
@@ -576,6 +592,34 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>цель заменена: мод {1}</translation>
     </message>
     <message>
+        <source>oracle D* {0} → {1}</source>
+        <translation>оракул D* {0} → {1}</translation>
+    </message>
+    <message>
+        <source>oracle</source>
+        <translation>оракул</translation>
+    </message>
+    <message>
+        <source>G trains against the optimal D*</source>
+        <translation>G обучается против оптимального D*</translation>
+    </message>
+    <message>
+        <source>G trains against D again</source>
+        <translation>G снова обучается против D</translation>
+    </message>
+    <message>
+        <source>D</source>
+        <translation>D</translation>
+    </message>
+    <message>
+        <source>D set to D* (mean |D − D*| = {1})</source>
+        <translation>D приравнен к D* (среднее |D − D*| = {1})</translation>
+    </message>
+    <message>
+        <source>D*</source>
+        <translation>D*</translation>
+    </message>
+    <message>
         <source>iteration {0:,}</source>
         <translation>итерация {0:,}</translation>
     </message>
@@ -592,6 +636,176 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
 </context>
 <context>
+    <name>EquationBoard</name>
+    <message>
+        <source>Losses</source>
+        <translation>Функции потерь</translation>
+    </message>
+    <message>
+        <source>Value function V(G, D)</source>
+        <translation>Функция ценности V(G, D)</translation>
+    </message>
+    <message>
+        <source>Optimal discriminator</source>
+        <translation>Оптимальный дискриминатор</translation>
+    </message>
+    <message>
+        <source>The generator against D*: (13)–(16)</source>
+        <translation>Генератор против D*: (13)–(16)</translation>
+    </message>
+    <message>
+        <source>the L_D curve</source>
+        <translation>кривую L_D</translation>
+    </message>
+    <message>
+        <source>the L_G curve</source>
+        <translation>кривую L_G</translation>
+    </message>
+    <message>
+        <source>the V(G, D) curve</source>
+        <translation>кривую V(G, D)</translation>
+    </message>
+    <message>
+        <source>the V(G, D*) curve</source>
+        <translation>кривую V(G, D*)</translation>
+    </message>
+    <message>
+        <source>the JSD curve</source>
+        <translation>кривую JSD</translation>
+    </message>
+    <message>
+        <source>the D(x) heatmap</source>
+        <translation>тепловую карту D(x)</translation>
+    </message>
+    <message>
+        <source>the D*(x) heatmap</source>
+        <translation>тепловую карту D*(x)</translation>
+    </message>
+    <message>
+        <source>Click to highlight {0}.</source>
+        <translation>Щёлкните, чтобы выделить {0}.</translation>
+    </message>
+    <message>
+        <source>Could not export the equation board to {0}: {1}</source>
+        <translation>Не удалось экспортировать доску формул в {0}: {1}</translation>
+    </message>
+    <message>
+        <source>No run yet: the values appear with the first frame.</source>
+        <translation>Запуска ещё нет: значения появятся с первым кадром.</translation>
+    </message>
+    <message>
+        <source>Iteration {0}.</source>
+        <translation>Итерация {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>Equations</name>
+    <message>
+        <source>Discriminator loss: binary cross-entropy, real labelled 1 and generated 0 (a batch mean of each sum).</source>
+        <translation>Потери дискриминатора: бинарная перекрёстная энтропия, реальные помечены 1, сгенерированные — 0 (среднее каждой суммы по батчу).</translation>
+    </message>
+    <message>
+        <source>Generator loss, non-saturating: G maximises log D(G(z)); steep where D rejects the fakes, so G learns early.</source>
+        <translation>Потери генератора, non-saturating: G максимизирует log D(G(z)); круто там, где D отвергает подделки, поэтому G учится рано.</translation>
+    </message>
+    <message>
+        <source>Generator loss, minimax: G minimises the game (9) itself; flat where D rejects the fakes confidently (it saturates).</source>
+        <translation>Потери генератора, minimax: G минимизирует саму игру (9); полого там, где D уверенно отвергает подделки (насыщение).</translation>
+    </message>
+    <message>
+        <source>Discriminator (critic) loss of this loss function: not in the lecture; D(x) is the network&apos;s raw output.</source>
+        <translation>Потери дискриминатора (критика) для этой функции потерь: не из лекции; D(x) — сырой выход сети.</translation>
+    </message>
+    <message>
+        <source>Generator loss of this loss function: not in the lecture.</source>
+        <translation>Потери генератора для этой функции потерь: не из лекции.</translation>
+    </message>
+    <message>
+        <source>The value function as a sample mean: N real samples x_i, M generated G(z_j), with its standard error.</source>
+        <translation>Функция ценности как выборочное среднее: N реальных точек x_i, M сгенерированных G(z_j), со стандартной ошибкой.</translation>
+    </message>
+    <message>
+        <source>The same V(G, D) in integral form, summed on the grid against the kernel-smoothed densities.</source>
+        <translation>Та же V(G, D) в интегральной форме, просуммированная на сетке по сглаженным ядром плотностям.</translation>
+    </message>
+    <message>
+        <source>The optimal discriminator for the current generator: a field, not one number (its heatmap); below, its range on the grid and the trained D&apos;s.</source>
+        <translation>Оптимальный дискриминатор для текущего генератора: поле, а не одно число (его тепловая карта); ниже — его диапазон на сетке и диапазон обученного D.</translation>
+    </message>
+    <message>
+        <source>The value of the game at D*: what G faces when D is optimal.</source>
+        <translation>Значение игры при D*: то, с чем сталкивается G, когда D оптимален.</translation>
+    </message>
+    <message>
+        <source>The same value after taking out −log 4, written with two KL divergences to the mixture (p_data + p_g)/2.</source>
+        <translation>То же значение после выделения −log 4, записанное через две KL-дивергенции к смеси (p_data + p_g)/2.</translation>
+    </message>
+    <message>
+        <source>Jensen–Shannon divergence: the mean of the two KL terms; 0 when p_g = p_data, at most log 2.</source>
+        <translation>Дивергенция Йенсена — Шеннона: среднее двух слагаемых KL; 0 при p_g = p_data, не больше log 2.</translation>
+    </message>
+    <message>
+        <source>So at D* the generator minimises the JSD: V(G, D*) reaches its minimum −log 4 exactly when p_g = p_data.</source>
+        <translation>Значит, при D* генератор минимизирует JSD: V(G, D*) достигает минимума −log 4 ровно при p_g = p_data.</translation>
+    </message>
+    <message>
+        <source>Does not apply to {0}: its critic is not a probability, so there is no log D, and D* is not what it learns.</source>
+        <translation>Не применимо к {0}: его критик — не вероятность, поэтому нет log D, и обучается он не D*.</translation>
+    </message>
+    <message>
+        <source>Biased when G is sharper than the kernel (h = {0:.3g}): compare the sample mean above.</source>
+        <translation>Смещена, когда G резче ядра (h = {0:.3g}): сравните с выборочным средним выше.</translation>
+    </message>
+    <message>
+        <source>JSD without the kernel (1-D world)</source>
+        <translation>JSD без ядра (одномерный мир)</translation>
+    </message>
+    <message>
+        <source>KL and JSD of the smoothed densities (kernel h = {0:.3g}): a lower bound of the true JSD.</source>
+        <translation>KL и JSD сглаженных плотностей (ядро h = {0:.3g}): нижняя оценка истинной JSD.</translation>
+    </message>
+    <message>
+        <source>{0} does not minimise this: the numbers still measure p_g against p_data.</source>
+        <translation>{0} не минимизирует это: числа всё равно сравнивают p_g с p_data.</translation>
+    </message>
+    <message>
+        <source>The gradient penalty is added in each update but not to this value (nor to the L_D curve).</source>
+        <translation>Градиентный штраф добавляется при каждом обновлении, но не к этому значению (и не к кривой L_D).</translation>
+    </message>
+    <message>
+        <source>Theory is off for this frame: no densities, so no value.</source>
+        <translation>Теория для этого кадра выключена: нет плотностей — нет и значения.</translation>
+    </message>
+    <message>
+        <source>Loss: non-saturating, the lecture&apos;s L_G (7). Everything below is the lecture&apos;s theory.</source>
+        <translation>Потери: non-saturating, L_G (7) из лекции. Всё ниже — теория из лекции.</translation>
+    </message>
+    <message>
+        <source>Loss: minimax, the game (9) as written: G minimises log(1 − D(G(z))). Everything below is the lecture&apos;s theory.</source>
+        <translation>Потери: minimax, игра (9) как записана: G минимизирует log(1 − D(G(z))). Всё ниже — теория из лекции.</translation>
+    </message>
+    <message>
+        <source>Loss: LSGAN (least squares), not in the lecture. V(G, D) and D* read D&apos;s output as the probability (D + 1)/2; LSGAN&apos;s G minimises a Pearson χ² divergence, not the JSD.</source>
+        <translation>Потери: LSGAN (наименьшие квадраты), не из лекции. V(G, D) и D* трактуют выход D как вероятность (D + 1)/2; G в LSGAN минимизирует χ²-дивергенцию Пирсона, а не JSD.</translation>
+    </message>
+    <message>
+        <source>Loss: WGAN-GP, not in the lecture. Its critic is not a probability: D*, V(G, D) and the lecture&apos;s identities do not apply to it.</source>
+        <translation>Потери: WGAN-GP, не из лекции. Его критик — не вероятность: D*, V(G, D) и тождества лекции к нему не применимы.</translation>
+    </message>
+    <message>
+        <source>Loss: hinge, not in the lecture. Its critic is not a probability: D*, V(G, D) and the lecture&apos;s identities do not apply to it.</source>
+        <translation>Потери: hinge, не из лекции. Его критик — не вероятность: D*, V(G, D) и тождества лекции к нему не применимы.</translation>
+    </message>
+    <message>
+        <source>Loss: {0}.</source>
+        <translation>Потери: {0}.</translation>
+    </message>
+    <message>
+        <source>D, D* and the divergences are from iteration {0}.</source>
+        <translation>D, D* и дивергенции — с итерации {0}.</translation>
+    </message>
+</context>
+<context>
     <name>Export</name>
     <message>
         <source>field view</source>
@@ -604,6 +818,10 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>curves</source>
         <translation>графики</translation>
+    </message>
+    <message>
+        <source>equation board</source>
+        <translation>доска формул</translation>
     </message>
     <message>
         <source>window</source>
@@ -755,6 +973,14 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>Window as SVG…</source>
         <translation>Окно целиком в SVG…</translation>
+    </message>
+    <message>
+        <source>&amp;Equation board as PNG…</source>
+        <translation>&amp;Доска формул в PNG…</translation>
+    </message>
+    <message>
+        <source>Equation board as SVG…</source>
+        <translation>Доска формул в SVG…</translation>
     </message>
     <message>
         <source>Save a picture for slides, at the PNG scale chosen below</source>
@@ -961,6 +1187,33 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
 </context>
 <context>
+    <name>Figures</name>
+    <message>
+        <source>p_data (smoothed)</source>
+        <translation>p_data (сглаженная)</translation>
+    </message>
+    <message>
+        <source>p_g (KDE)</source>
+        <translation>p_g (KDE)</translation>
+    </message>
+    <message>
+        <source>critic (scaled)</source>
+        <translation>критик (в масштабе)</translation>
+    </message>
+    <message>
+        <source>samples: real (top row), generated (bottom row)</source>
+        <translation>точки: реальные (верхний ряд), сгенерированные (нижний ряд)</translation>
+    </message>
+    <message>
+        <source>z (bottom) → x = G(z) (middle); real samples on top</source>
+        <translation>z (внизу) → x = G(z) (в середине); реальные точки сверху</translation>
+    </message>
+    <message>
+        <source>No closed-form D* for {0}: its critic is not a probability.</source>
+        <translation>Для {0} нет D* в замкнутом виде: его критик — не вероятность.</translation>
+    </message>
+</context>
+<context>
     <name>History</name>
     <message>
         <source>Change {0}</source>
@@ -1000,6 +1253,56 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>Language: {0}</source>
         <translation>Язык интерфейса: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Lecture</name>
+    <message>
+        <source>Probing x = {0:.3g}{1}: see the “D* probe” tab</source>
+        <translation>Зонд в x = {0:.3g}{1}: см. вкладку «Зонд D*»</translation>
+    </message>
+    <message>
+        <source>, y = {0:.3g}</source>
+        <translation>, y = {0:.3g}</translation>
+    </message>
+    <message>
+        <source>&amp;Theory workspace</source>
+        <translation>&amp;Рабочая область теории</translation>
+    </message>
+    <message>
+        <source>The theory tabs take the field&apos;s place too (W): D, D* and D − D* as large as the field</source>
+        <translation>Вкладки теории тоже занимают место поля (W): D, D* и D − D* размером с поле</translation>
+    </message>
+</context>
+<context>
+    <name>LectureTabs</name>
+    <message>
+        <source>D and D*</source>
+        <translation>D и D*</translation>
+    </message>
+    <message>
+        <source>Equations</source>
+        <translation>Формулы</translation>
+    </message>
+    <message>
+        <source>Saturation</source>
+        <translation>Насыщение</translation>
+    </message>
+    <message>
+        <source>D* probe</source>
+        <translation>Зонд D*</translation>
+    </message>
+    <message>
+        <source>Workspace</source>
+        <translation>Теория крупно</translation>
+    </message>
+    <message>
+        <source>Give these views the field&apos;s place too (W), so that D, D* and D − D* are as large as the field</source>
+        <translation>Отдать этим видам и место поля (W), чтобы D, D* и D − D* были размером с поле</translation>
+    </message>
+    <message>
+        <source>The 1-D view shows D(x) and D*(x) as curves over the line.</source>
+        <translation>Одномерный вид показывает D(x) и D*(x) кривыми над прямой.</translation>
     </message>
 </context>
 <context>
@@ -1146,6 +1449,10 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>Для новой архитектуры созданы новые сети: обучение начато заново с итерации 0</translation>
     </message>
     <message>
+        <source>Opened seed {0} at iteration {1} as the main run</source>
+        <translation>Сид {0} на итерации {1} открыт как основной запуск</translation>
+    </message>
+    <message>
         <source>iteration {0:,}   {1:,.0f} it/s   {2:.0f} fps   device {3}   seed {4}</source>
         <translation>итерация {0:,}   {1:,.0f} итер./с   {2:.0f} кадр./с   устройство {3}   сид {4}</translation>
     </message>
@@ -1169,6 +1476,10 @@ hinge: кусочно-линейная функция потерь с зазор
         <source>Put the preset&apos;s modes back: moved, added and removed modes are undone (Ctrl+Z takes this back too)</source>
         <translation>Вернуть моды пресета: перемещённые, добавленные и удалённые моды возвращаются как были (Ctrl+Z отменяет и это)</translation>
     </message>
+    <message>
+        <source>&amp;Compare</source>
+        <translation>&amp;Сравнение</translation>
+    </message>
 </context>
 <context>
     <name>Presenter</name>
@@ -1191,6 +1502,53 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>Show or hide the controls dock (F9)</source>
         <translation>Показать или скрыть панель параметров (F9)</translation>
+    </message>
+</context>
+<context>
+    <name>ProbeView</name>
+    <message>
+        <source>For a fixed generator, V(G, D) is maximised at each x separately: f(D) = p_data(x) log D + p_g(x) log(1 − D) has f′(D) = p_data/D − p_g/(1 − D) = 0 at D* = p_data / (p_data + p_g) (lecture, formula (12)). Star: that maximum; circle: the trained D(x).</source>
+        <translation>При фиксированном генераторе V(G, D) максимизируется в каждой точке x отдельно: у f(D) = p_data(x) log D + p_g(x) log(1 − D) производная f′(D) = p_data/D − p_g/(1 − D) = 0 при D* = p_data / (p_data + p_g) (лекция, формула (12)). Звезда — этот максимум; кружок — обученный D(x).</translation>
+    </message>
+    <message>
+        <source>Click a point of the field or the D* map to probe it.</source>
+        <translation>Щёлкните точку поля или карты D*, чтобы исследовать её.</translation>
+    </message>
+    <message>
+        <source>p_data(x) = {0}    p_g(x) = {1}</source>
+        <translation>p_data(x) = {0}    p_g(x) = {1}</translation>
+    </message>
+    <message>
+        <source>D*(x) = {0}    D(x) = {1}</source>
+        <translation>D*(x) = {0}    D(x) = {1}</translation>
+    </message>
+    <message>
+        <source>f(D(x)) = {0}    f(D*) = {1}</source>
+        <translation>f(D(x)) = {0}    f(D*) = {1}</translation>
+    </message>
+    <message>
+        <source>Waiting for a frame of the run.</source>
+        <translation>Ожидание кадра обучения.</translation>
+    </message>
+    <message>
+        <source>Theory is off for this frame: there are no densities to probe.</source>
+        <translation>Теория для этого кадра выключена: плотностей для исследования нет.</translation>
+    </message>
+    <message>
+        <source>The point lies outside the evaluation grid: the densities are known only on it.</source>
+        <translation>Точка лежит вне сетки вычислений: плотности известны только на ней.</translation>
+    </message>
+    <message>
+        <source>Neither distribution has mass here: D* is not defined (grey on the D* map).</source>
+        <translation>Здесь нет массы ни одного из распределений: D* не определён (серый цвет на карте D*).</translation>
+    </message>
+    <message>
+        <source>D is a critic for {0}: its score is not a probability, so it has no place on f.</source>
+        <translation>Для {0} D — критик: его оценка не вероятность, поэтому на f ей нет места.</translation>
+    </message>
+    <message>
+        <source>p_data and p_g are the kernel-smoothed densities of the theory panel (bandwidth h = {0}).</source>
+        <translation>p_data и p_g — сглаженные ядром плотности панели теории (ширина ядра h = {0}).</translation>
     </message>
 </context>
 <context>
@@ -1281,6 +1639,49 @@ hinge: кусочно-линейная функция потерь с зазор
     </message>
 </context>
 <context>
+    <name>SaturationView</name>
+    <message>
+        <source>minimax</source>
+        <translation>минимакс</translation>
+    </message>
+    <message>
+        <source>non-saturating</source>
+        <translation>ненасыщающая</translation>
+    </message>
+    <message>
+        <source>The generator&apos;s loss for one sample as a function of D(G(z)). Minimax log(1 − D) is flat near D = 0, where the samples of an early generator sit; non-saturating −log D is steep there (lecture, formulas (7)–(9)). Points: D at the generated samples of the last evaluation.</source>
+        <translation>Потери генератора на одном примере как функция D(G(z)). Минимаксная log(1 − D) полога возле D = 0, где лежат примеры раннего генератора; ненасыщающая −log D там крутая (лекция, формулы (7)–(9)). Точки: D на сгенерированных примерах последнего вычисления.</translation>
+    </message>
+    <message>
+        <source>How hard each loss pushes the generator: |dL_G/dl| for one sample, l being D&apos;s logit (D = sigmoid(l)). Minimax gives D, which vanishes when D rejects the samples; non-saturating gives 1 − D.</source>
+        <translation>Насколько сильно каждая функция потерь толкает генератор: |dL_G/dl| на одном примере, где l — логит D (D = sigmoid(l)). Минимаксная даёт D, что исчезает, когда D отвергает примеры; ненасыщающая даёт 1 − D.</translation>
+    </message>
+    <message>
+        <source>mean |dL_G/dl|: no evaluated batch yet</source>
+        <translation>среднее |dL_G/dl|: вычисленного батча пока нет</translation>
+    </message>
+    <message>
+        <source>{0} (active)</source>
+        <translation>{0} (активна)</translation>
+    </message>
+    <message>
+        <source>mean |dL_G/dl| over {0} samples: {1}</source>
+        <translation>среднее |dL_G/dl| по {0} примерам: {1}</translation>
+    </message>
+    <message>
+        <source>D(G(z)) appears here after the first evaluation of the run.</source>
+        <translation>D(G(z)) появится здесь после первого вычисления.</translation>
+    </message>
+    <message>
+        <source>{0}: the critic&apos;s score is not a probability, so D(G(z)) has no place on these curves. Its generator loss −l has slope −1 for every sample, so the gradient magnitude is 1: it never saturates.</source>
+        <translation>{0}: оценка критика не вероятность, поэтому D(G(z)) нет места на этих кривых. Его потери генератора −l имеют наклон −1 на каждом примере, так что модуль градиента равен 1: они никогда не насыщаются.</translation>
+    </message>
+    <message>
+        <source>LSGAN: D = (l + 1)/2, clipped to [0, 1]; L_G = l²/2 = 2(D − ½)² pulls D(G(z)) to ½ with slope l, which grows with the distance instead of vanishing.</source>
+        <translation>LSGAN: D = (l + 1)/2, обрезанный до [0, 1]; L_G = l²/2 = 2(D − ½)² тянет D(G(z)) к ½ с наклоном l, который растёт с расстоянием, а не исчезает.</translation>
+    </message>
+</context>
+<context>
     <name>Scrubber</name>
     <message>
         <source>live: {0} moments kept</source>
@@ -1309,6 +1710,85 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>Back to the live run (End)</source>
         <translation>Вернуться к текущему состоянию (End)</translation>
+    </message>
+</context>
+<context>
+    <name>SeedGrid</name>
+    <message>
+        <source>Training stopped: {0}: {1}</source>
+        <translation>Обучение остановлено: {0}: {1}</translation>
+    </message>
+    <message>
+        <source>diverged</source>
+        <translation>разошёлся</translation>
+    </message>
+    <message>
+        <source>collapsed: 1 mode</source>
+        <translation>коллапс: 1 мода</translation>
+    </message>
+    <message>
+        <source>collapsed: {0} modes</source>
+        <translation>коллапс: мод — {0}</translation>
+    </message>
+    <message>
+        <source>off the modes ({0}/{1})</source>
+        <translation>мимо мод ({0}/{1})</translation>
+    </message>
+    <message>
+        <source>{0}/{1} modes</source>
+        <translation>мод: {0}/{1}</translation>
+    </message>
+    <message>
+        <source>collapsed on {0} of {1} seeds · all modes on {2} of {1} · iteration {3}</source>
+        <translation>коллапс на {0} из {1} сидов · все моды на {2} из {1} · итерация {3}</translation>
+    </message>
+    <message>
+        <source> · diverged on {0}</source>
+        <translation> · расхождение на {0}</translation>
+    </message>
+    <message>
+        <source>Seed grid: one setting, {0} seeds</source>
+        <translation>Сетка сидов: одна настройка, сидов — {0}</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Пуск</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>Сброс</translation>
+    </message>
+    <message>
+        <source>New networks on the same seeds: iteration 0 again</source>
+        <translation>Новые сети на тех же сидах: снова итерация 0</translation>
+    </message>
+    <message>
+        <source>Click a run to open it as the main run</source>
+        <translation>Щёлкните запуск, чтобы открыть его как основной</translation>
+    </message>
+    <message>
+        <source>seed {0}</source>
+        <translation>сид {0}</translation>
+    </message>
+    <message>
+        <source>Seed {0}: click to open this run as the main run (the grid pauses)</source>
+        <translation>Сид {0}: щёлкните, чтобы открыть этот запуск как основной (сетка встанет на паузу)</translation>
+    </message>
+    <message>
+        <source>These settings cannot be trained as a seed grid: {0}</source>
+        <translation>Эти настройки нельзя обучать сеткой сидов: {0}</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>пауза</translation>
+    </message>
+    <message>
+        <source>{0:.0f} iterations/s, each of {1} runs</source>
+        <translation>{0:.0f} итераций/с на каждый из {1} запусков</translation>
     </message>
 </context>
 <context>
@@ -1567,16 +2047,20 @@ hinge: кусочно-линейная функция потерь с зазор
         <translation>Теория выключена: для этого кадра нет JSD, V(G, D) и D*.</translation>
     </message>
     <message>
-        <source>JSD = {0:.4f} nats (max log 2 = {1:.4f})</source>
-        <translation>JSD = {0:.4f} нат (максимум log 2 = {1:.4f})</translation>
-    </message>
-    <message>
         <source>V(G, D): n/a (the critic is not a probability)</source>
         <translation>V(G, D): нет (критик — не вероятность)</translation>
     </message>
     <message>
-        <source>V(G, D) ≈ {0:.4f}</source>
-        <translation>V(G, D) ≈ {0:.4f}</translation>
+        <source>JSD = {0:.4f} nats (smoothed: a lower bound)</source>
+        <translation>JSD = {0:.4f} нат (сглаженная: нижняя оценка)</translation>
+    </message>
+    <message>
+        <source>V(G, D) = {0:.4f} ± {1:.4f} (samples)</source>
+        <translation>V(G, D) = {0:.4f} ± {1:.4f} (по выборке)</translation>
+    </message>
+    <message>
+        <source>V(G, D): —</source>
+        <translation>V(G, D): —</translation>
     </message>
     <message>
         <source>V(G, D*) = −log 4 + 2 JSD = {0:.4f}</source>
@@ -1604,6 +2088,14 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>Could not apply settings: {0}</source>
         <translation>Не удалось применить настройки: {0}</translation>
+    </message>
+    <message>
+        <source>D set to D*: mean |D − D*| = {0:.3f} over samples of p_data and p_g</source>
+        <translation>D приравнен к D*: среднее |D − D*| = {0:.3f} по точкам из p_data и p_g</translation>
+    </message>
+    <message>
+        <source>Could not open that run: {0}</source>
+        <translation>Не удалось открыть этот запуск: {0}</translation>
     </message>
     <message>
         <source>Could not load session: {0}</source>
@@ -1671,6 +2163,160 @@ hinge: кусочно-линейная функция потерь с зазор
     <message>
         <source>Cap on iterations per second; the slow settings are for explaining single steps while they happen. Fast-forward draws 10 frames a second instead of 32, so that training runs faster.</source>
         <translation>Ограничение числа итераций в секунду; медленные режимы нужны, чтобы объяснять отдельные шаги по ходу обучения. В ускоренном режиме рисуется 10 кадров в секунду вместо 32, и обучение идёт быстрее.</translation>
+    </message>
+</context>
+<context>
+    <name>TwinRuns</name>
+    <message>
+        <source>{0}: {1} = {2}</source>
+        <translation>{0}: {1} = {2}</translation>
+    </message>
+    <message>
+        <source>Twin runs: {0}</source>
+        <translation>Парные запуски: {0}</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Пуск</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>Сброс</translation>
+    </message>
+    <message>
+        <source>New networks from the same seed: iteration 0 again</source>
+        <translation>Новые сети из того же сида: снова итерация 0</translation>
+    </message>
+    <message>
+        <source>Click a run to open it as the main run</source>
+        <translation>Щёлкните запуск, чтобы открыть его как основной</translation>
+    </message>
+    <message>
+        <source>Click to open this run as the main run (the twins pause)</source>
+        <translation>Щёлкните, чтобы открыть этот запуск как основной (пары встанут на паузу)</translation>
+    </message>
+    <message>
+        <source>JSD (nats)</source>
+        <translation>JSD (наты)</translation>
+    </message>
+    <message>
+        <source>A − B</source>
+        <translation>A − B</translation>
+    </message>
+    <message>
+        <source>iteration</source>
+        <translation>итерация</translation>
+    </message>
+    <message>
+        <source>JSD of A</source>
+        <translation>JSD для A</translation>
+    </message>
+    <message>
+        <source>JSD of B</source>
+        <translation>JSD для B</translation>
+    </message>
+    <message>
+        <source>These twin runs cannot be built: {0}</source>
+        <translation>Не удалось построить эти парные запуски: {0}</translation>
+    </message>
+    <message>
+        <source>{0}  vs  {1} · same seed, everything else equal</source>
+        <translation>{0}  vs  {1} · тот же сид, всё остальное одинаково</translation>
+    </message>
+    <message>
+        <source> · iteration {0}</source>
+        <translation> · итерация {0}</translation>
+    </message>
+    <message>
+        <source> · JSD A − B = {0:+.3f} nats</source>
+        <translation> · JSD A − B = {0:+.3f} нат</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>пауза</translation>
+    </message>
+    <message>
+        <source>{0:.0f} iterations/s</source>
+        <translation>{0:.0f} итераций/с</translation>
+    </message>
+</context>
+<context>
+    <name>World1DView</name>
+    <message>
+        <source>Mode centre of p_data: drag it along the line, wheel or right-click to change its std, right-click to remove it. Double-click empty space to add a mode.</source>
+        <translation>Центр моды p_data: тащите вдоль прямой; колесо или правый щелчок меняют её std, правый щелчок удаляет её. Двойной щелчок по пустому месту добавляет моду.</translation>
+    </message>
+    <message>
+        <source>mode {0}  x = {1:.3f}  std {2:.3g}</source>
+        <translation>мода {0}  x = {1:.3f}  std {2:.3g}</translation>
+    </message>
+    <message>
+        <source>mode {0} at {1:.2f}, std {2:.3g}</source>
+        <translation>мода {0} в {1:.2f}, std {2:.3g}</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>x</translation>
+    </message>
+    <message>
+        <source>z</source>
+        <translation>z</translation>
+    </message>
+    <message>
+        <source>z_1 (first noise coordinate)</source>
+        <translation>z_1 (первая координата шума)</translation>
+    </message>
+    <message>
+        <source>density</source>
+        <translation>плотность</translation>
+    </message>
+    <message>
+        <source>D</source>
+        <translation>D</translation>
+    </message>
+    <message>
+        <source>critic (scaled)</source>
+        <translation>критик (в масштабе)</translation>
+    </message>
+    <message>
+        <source>p_data (exact)</source>
+        <translation>p_data (точная)</translation>
+    </message>
+    <message>
+        <source>p_data smoothed</source>
+        <translation>p_data сглаженная</translation>
+    </message>
+    <message>
+        <source>p_g (KDE)</source>
+        <translation>p_g (KDE)</translation>
+    </message>
+    <message>
+        <source>D(x)</source>
+        <translation>D(x)</translation>
+    </message>
+    <message>
+        <source>D*(x)</source>
+        <translation>D*(x)</translation>
+    </message>
+    <message>
+        <source>real samples</source>
+        <translation>реальные точки</translation>
+    </message>
+    <message>
+        <source>generated samples</source>
+        <translation>сгенерированные точки</translation>
+    </message>
+    <message>
+        <source>z → G(z)</source>
+        <translation>z → G(z)</translation>
+    </message>
+    <message>
+        <source>{0} has a critic, not a probability: its score is drawn scaled to ±max (0 in the middle), and there is no D* to compare it with.</source>
+        <translation>У {0} критик, а не вероятность: его оценка показана в масштабе ±max (0 посередине), и сравнивать её не с чем — D* нет.</translation>
     </message>
 </context>
 </TS>
