@@ -19,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from shiboken6 import isValid
 
 from ..core.config import Config
 from ..core.events import Event, format_value
@@ -436,7 +437,9 @@ class WorkerThread:
         self.thread.start()
 
     def stop(self, timeout_ms: int = 1000) -> bool:
-        if not self.thread.isRunning():
+        # (isValid: Qt may already have deleted the QThread with its parent, e.g. when a runs window's destroyed
+        # signal arrives after the main window closed it: then there is nothing left to stop)
+        if not isValid(self.thread) or not self.thread.isRunning():
             return True
         from PySide6.QtCore import QMetaObject, Qt
 

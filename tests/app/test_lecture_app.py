@@ -143,3 +143,18 @@ def test_file_export_writes_the_equation_board_with_the_values_on_screen(qtbot, 
     bad.write_text("")
     assert not w.exporter.export("png", "board", bad / "board.png")   # a file where a folder should be
     assert "Could not export" in w.statusBar().currentMessage()
+
+
+def test_stopping_a_worker_thread_qt_already_deleted_is_a_no_op(qtbot, make_window):
+    """A runs window's `destroyed` may arrive after Qt deleted its QThread (the main window closed it first):
+    stopping then printed a RuntimeError traceback."""
+    import shiboken6
+
+    w = make_window()
+    grid = w.compare.open_grid()
+    qtbot.waitUntil(lambda: grid.drawn is not None, timeout=30000)
+    wt = grid.worker_thread
+    w.close()                                      # closes the grid and stops its thread
+    assert not grid.isVisible() and not wt.thread.isRunning()
+    shiboken6.delete(wt.thread)
+    assert wt.stop() is True
