@@ -36,7 +36,7 @@ from .gaps import GapNote, has_gaps
 from .iteration_axis import IterationAxis
 from .markers import EventMarkers
 from .reference import ReferenceSet
-from .series import REFERENCE_MARK, TIPS, Series, finite, log10, series_forms, title_html
+from .series import REFERENCE_MARK, TIPS, Series, finite, log10, modes_text, series_forms, title_html
 from .w1_overlay import RightAxisSeries, pad_others
 
 MIN_POINTS = 400
@@ -411,19 +411,7 @@ class CurvesView(QtWidgets.QWidget):
             self.flush()
 
     def _update_modes_label(self, snap) -> None:
-        cov = getattr(snap, "coverage", None)
-        counts = None
-        if cov is not None:
-            counts = (int(cov.modes_captured), int(cov.n_modes))
-        else:
-            m = snap.metrics.get("modes_captured") if snap.metrics else None
-            if m is not None and len(m) and np.isfinite(m[-1]):
-                counts = (int(m[-1]), self._n_modes)
-        if counts is None:
-            text = QCoreApplication.translate("CurvesView", "modes captured")
-        else:
-            text = QCoreApplication.translate("CurvesView", "modes captured {0}/{1}").format(*counts)
-        self._set_modes_text(text)
+        self._set_modes_text(modes_text(snap, self._n_modes))
 
     def _set_modes_text(self, text: str) -> None:
         if text != self._modes_text:

@@ -133,3 +133,18 @@ def modes_short(modes_text: str) -> str:
     digits = "".join(ch for ch in modes_text if ch.isdigit() or ch == "/")
     return QCoreApplication.translate("CurvesView", "modes {0}").format(digits) if digits else \
         QCoreApplication.translate("CurvesView", "modes")
+
+
+def modes_text(snap, n_modes: int) -> str:
+    """ "modes captured 5/8": the coverage plot's title, from the snapshot's coverage or its last metrics row."""
+    cov = getattr(snap, "coverage", None)
+    counts = None
+    if cov is not None:
+        counts = (int(cov.modes_captured), int(cov.n_modes))
+    else:
+        m = snap.metrics.get("modes_captured") if snap.metrics else None
+        if m is not None and len(m) and np.isfinite(m[-1]):
+            counts = (int(m[-1]), n_modes)
+    if counts is None:
+        return QCoreApplication.translate("CurvesView", "modes captured")
+    return QCoreApplication.translate("CurvesView", "modes captured {0}/{1}").format(*counts)
