@@ -229,3 +229,13 @@ def test_values_are_plain_floats():
     for t in board_terms(run("minimax")[1]):
         for v in t.values:
             assert type(v.value) is float, (t.id, v.name)
+
+
+def test_the_jsd_term_shows_the_kernel_free_jsd_in_1d_and_a_dash_in_2d():
+    t = Trainer(small_config(**{"target.preset": "1d-two", "noise.dim": 1}))
+    s = Observer(t).take()
+    v = value_of(s, "jsd", "jsd_exact")
+    assert math.isfinite(v.value) and v.value == s.jsd_exact
+    assert s.theory.jsd <= v.value + 0.01                       # the smoothed one on the same term is below it
+    _, s2 = run("nonsaturating")
+    assert math.isnan(value_of(s2, "jsd", "jsd_exact").value)
