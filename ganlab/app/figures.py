@@ -245,6 +245,9 @@ def _legend_entry(legend, item, label: str, shown: bool) -> None:
         legend.removeItem(item)
 
 
+STAMP_ROOM = 22   # pixels kept free under a 1-D figure's axes for the caption
+
+
 class _Figure1D(QWidget):
     """A white pyqtgraph canvas of stacked plots sharing the x axis, in the app's colours; update_snapshot draws
     a frame at once (no throttle: these are drawn for files)."""
@@ -261,6 +264,7 @@ class _Figure1D(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas)
+        self.canvas.ci.setContentsMargins(10, 10, 10, 10 + STAMP_ROOM)   # the caption's corner, under the axes
         self.plots = []
         for row in range(rows):
             plot = self.canvas.addPlot(row=row, col=0)

@@ -53,6 +53,7 @@ def _lower_priority() -> None:
 # Seconds between W1 computations while the app runs (0.07 s each in 2-D, on the helper thread).
 W1_INTERVAL = 1.0
 
+
 class TrainingWorker(QObject):
     # Emitted to QObjects living in the GUI thread (queued): never to lambdas (they'd run here).
     sigDiverged = Signal(str)
