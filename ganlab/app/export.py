@@ -84,6 +84,8 @@ def view_widget(window, what: str) -> QWidget:
         return window
     if what not in ("field", "theory", "curves"):
         raise ValueError(QCoreApplication.translate("Export", "unknown view '{0}'").format(what))
+    if what == "field":
+        return window.stage()   # the view in the field's place: the 1-D view for a 1-D target
     return getattr(window, what)
 
 

@@ -158,3 +158,19 @@ def test_stopping_a_worker_thread_qt_already_deleted_is_a_no_op(qtbot, make_wind
     assert not grid.isVisible() and not wt.thread.isRunning()
     shiboken6.delete(wt.thread)
     assert wt.stop() is True
+
+
+def test_exporting_the_field_of_a_1d_run_writes_the_1d_view(qtbot, make_window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    w = make_window({"target.preset": "1d-two"})
+    qtbot.waitUntil(lambda: w.stage() is w.world1d, timeout=10000)
+    from ganlab.app.export import view_widget
+
+    assert view_widget(w, "field") is w.world1d          # not the hidden 2-D field (it shows an old frame)
+    out = tmp_path / "field.png"
+    assert w.exporter.export("png", "field", out)
+    img = QImage(str(out))
+    scale = w.exporter.scale
+    assert (img.width(), img.height()) == (w.world1d.width() * scale, w.world1d.height() * scale)
+    assert w.exporter.export("svg", "field", tmp_path / "field.svg")
