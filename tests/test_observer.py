@@ -340,3 +340,14 @@ def test_a_loss_without_a_probability_reading_has_no_sample_value():
     s = obs.take()
     assert s.value is None and s.fake_logits.shape == (len(s.eval_fake),)
     assert np.isnan(obs.metrics.last()["v_samples"])
+
+
+def test_frames_that_record_no_row_neither_compute_w1_nor_shift_which_rows_have_it():
+    t, obs = _pair()
+    obs.w1_every = 2
+    for _ in range(4):
+        t.step(2)
+        obs.take(theory=True, record=False)          # a recording's frame between the logged rows
+        obs.take()
+    w1 = obs.metrics.view()["w1"]
+    assert [bool(np.isfinite(v)) for v in w1] == [True, False, True, False]

@@ -253,7 +253,7 @@ class Observer:
         full = self._full
         if theory or full is None or full.grid is not grid or full.loss != cfg.train.loss:
             self.generation += 1  # newer than any job still running elsewhere
-            self.accept(evaluate(self.theory_job(fake, shadow=False)), record)
+            self.accept(evaluate(self.theory_job(fake, shadow=False, record=record)), record)
             full = self._full
         ev = full
         man = None
@@ -277,17 +277,21 @@ class Observer:
             w1=self._last_w1, noise=self._z_np, jsd_exact=ev.jsd_exact)
 
     # --------------------------------------------------------------- theory
-    def theory_job(self, fake: np.ndarray, shadow: bool = True) -> TheoryJob:
+    def theory_job(self, fake: np.ndarray, shadow: bool = True, record: bool = True) -> TheoryJob:
         """Copies for a full evaluation of the current state, with `fake` the displayed G(z).
 
         shadow=True evaluates a copy of D, for another thread (one job at a time: the copy is reused);
-        shadow=False evaluates D itself, on this thread, now."""
+        shadow=False evaluates D itself, on this thread, now. record=False: a frame that adds no metrics row
+        (a headless recording's frames): it computes no W1 and does not count towards w1_every, so W1 stays
+        on every w1_every-th row whether frames are drawn or not."""
         t = self.trainer
         cfg = t.config
         now = time.monotonic()
-        w1 = self._evaluations % max(1, self.w1_every) == 0 and (
-            self.w1_interval is None or now - self._w1_last >= self.w1_interval)
-        self._evaluations += 1
+        w1 = False
+        if record:
+            w1 = self._evaluations % max(1, self.w1_every) == 0 and (
+                self.w1_interval is None or now - self._w1_last >= self.w1_interval)
+            self._evaluations += 1
         if w1:
             self._w1_last = now
         grid = self.grid()
