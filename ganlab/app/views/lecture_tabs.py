@@ -51,7 +51,7 @@ class LectureTabs(QTabWidget):
         self.workspace_button.setAutoRaise(True)
         self.workspace_button.toggled.connect(self.workspaceToggled)
         self.setCornerWidget(self.workspace_button)
-        self.currentChanged.connect(self._catch_up)
+        self.currentChanged.connect(self._draw)   # a tab brought forward draws the frame it missed
         self.retranslate()
 
     # ---------------------------------------------------------------- pages
@@ -82,9 +82,6 @@ class LectureTabs(QTabWidget):
             return
         self._drawn[i] = self._snap
         self.widget(i).update_snapshot(self._snap)
-
-    def _catch_up(self, i: int) -> None:
-        self._draw(i)
 
     def clear(self) -> None:
         self._snap = None
