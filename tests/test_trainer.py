@@ -1,3 +1,4 @@
+import copy
 import math
 
 import numpy as np
@@ -510,3 +511,24 @@ def test_failed_load_state_dict_leaves_trainer_untouched():
     np.testing.assert_array_equal(t.losses.array(), losses_before)
     assert (t.iteration, t.config, t.target) == (it, cfg, target)
     assert t.step(2) == 2  # and it still trains
+
+
+def test_loading_a_state_copies_it_training_on_leaves_it_as_it_was():
+    """torch's Optimizer.load_state_dict keeps tensors whose dtype and device fit: without a copy, the loaded
+    trainer's Adam updated the caller's state in place (a stored rewind point drifted as training went on)."""
+    a = Trainer(small_config())
+    a.step(10)
+    state = a.state_dict()
+    kept = copy.deepcopy(state["opt_d"])
+    b = Trainer(small_config())
+    b.load_state_dict(state)
+    b.step(5)
+    for i, entry in kept.items():
+        for key, value in entry.items():
+            assert torch.equal(state["opt_d"][i][key], value), (i, key)
+    c = Trainer(small_config())
+    c.load_state_dict(state)  # the same state again: it continues as b did
+    c.step(5)
+    for p, q in zip(b.D.parameters(), c.D.parameters(), strict=True):
+        assert torch.equal(p, q)
+    assert not torch.equal(next(b.D.parameters()), next(a.D.parameters()))

@@ -179,7 +179,11 @@ class Trainer:
         opt_d = self._optimizer(D, cfg.opt_d)
         for o, opt_state in ((opt_g, state["opt_g"]), (opt_d, state["opt_d"])):
             groups = o.state_dict()["param_groups"]  # hyperparameters come from the config
-            o.load_state_dict({"state": {int(k): dict(v) for k, v in opt_state.items()}, "param_groups": groups})
+            # copies: torch keeps the given tensors when dtype and device fit, and would update the caller's
+            # state in place (a stored rewind point, a second trainer loaded from the same state)
+            o.load_state_dict({"state": {int(k): {name: x.detach().clone() if torch.is_tensor(x) else x
+                                                  for name, x in v.items()} for k, v in opt_state.items()},
+                               "param_groups": groups})
             _check_optimizer_shapes(o)
         rng = torch.Generator(device="cpu")
         rng.set_state(state["rng"].clone())
