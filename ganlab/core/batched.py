@@ -29,10 +29,12 @@ import torch
 
 from . import batched_nets as bn
 from .config import Config, ConfigError, all_keys
+from .device import resolve_device
+from .netpass import loss_grad
 from .networks import Discriminator, Generator, sample_noise
 from .presets import build_target
 from .target import GaussianMixture
-from .trainer import BLOCK, LOSS_COLUMNS, SEED_OFFSET_DATA, SEED_OFFSET_NOISE, Trainer, resolve_device
+from .trainer import BLOCK, LOSS_COLUMNS, SEED_OFFSET_DATA, SEED_OFFSET_NOISE, Trainer
 
 # What may differ between the members of one batch: everything else shapes the computation (architecture,
 # loss, batch size, k_D/k_G, noise, target) or its evaluation (theory) and must be equal.
@@ -190,7 +192,7 @@ class BatchedTrainer:
             fake = self.G.forward_saving(z, "g")
             self._fake_cache = fake if keep_graph else None
             logits = self.D.forward_saving(torch.cat([real, fake], dim=1, out=self._xin), "d")
-            loss, g = bn.loss_grad(lambda l: bn.d_loss(cfg.loss, l[:, :n], l[:, n:]), logits)
+            loss, g = loss_grad(lambda l: bn.d_loss(cfg.loss, l[:, :n], l[:, n:]), logits)
             self.D.backward("d", g, weight_grads=True, input_grad=False)
             self.opt_d.step(self.D.grads)
             return loss
@@ -221,7 +223,7 @@ class BatchedTrainer:
             if fake is None:
                 fake = self.G.forward_saving(self._noise(cfg.batch_size), "g")
             logits = self.D.forward_saving(fake, "f")
-            loss, g = bn.loss_grad(lambda l: bn.g_loss(cfg.loss, l), logits)
+            loss, g = loss_grad(lambda l: bn.g_loss(cfg.loss, l), logits)
             g = self.D.backward("f", g, weight_grads=False, input_grad=True)
             self.G.backward("g", g, weight_grads=True, input_grad=False)
             grads = self.G.grads

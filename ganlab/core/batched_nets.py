@@ -24,33 +24,9 @@ from torch import Tensor, nn
 
 from .config import OptimConfig
 from .losses import check_loss
+from .netpass import activation_ops
 
 ADAM_EPS = 1e-8  # torch.optim.Adam's default, which Trainer uses
-_aten = torch.ops.aten
-
-
-def _activation_ops(name: str):
-    """(in place?, forward(pre, post), backward(g, pre, post) into g) with the very aten calls autograd makes
-    for the activation modules of networks.py, so a hand-written backward gives autograd's numbers.
-    relu, leaky_relu and tanh have backward formulas on their result: they run in place."""
-    if name == "relu":
-        return True, lambda pre, post: pre.relu_(), \
-            lambda g, pre, post: _aten.threshold_backward.grad_input(g, post, 0.0, grad_input=g)
-    if name == "leaky_relu":
-        return True, lambda pre, post: F.leaky_relu_(pre, 0.2), \
-            lambda g, pre, post: _aten.leaky_relu_backward.grad_input(g, post, 0.2, True, grad_input=g)
-    if name == "tanh":
-        return True, lambda pre, post: pre.tanh_(), \
-            lambda g, pre, post: _aten.tanh_backward.grad_input(g, post, grad_input=g)
-    if name == "elu":
-        return False, lambda pre, post: _aten.elu.out(pre, 1.0, 1, 1, out=post), \
-            lambda g, pre, post: _aten.elu_backward.grad_input(g, 1.0, 1, 1, False, pre, grad_input=g)
-    if name == "gelu":
-        return False, lambda pre, post: _aten.gelu.out(pre, approximate="none", out=post), \
-            lambda g, pre, post: _aten.gelu_backward.grad_input(g, pre, approximate="none", grad_input=g)
-    raise ValueError(f"unknown activation {name!r}")
-
-
 class StackedMLP:
     """N copies of one MLP (networks.make_mlp: Linear layers with an activation between), stacked.
 
@@ -71,7 +47,7 @@ class StackedMLP:
                        for j in range(len(self.names))]
         self._w = [p.detach() for p in self.params]  # the same storage, outside autograd
         self.acts = [m for m in first.net if not isinstance(m, nn.Linear)]  # the modules the single net runs
-        self.inplace, self._act_fwd, self._act_bwd = _activation_ops(activation)
+        self.inplace, self._act_fwd, self._act_bwd = activation_ops(activation)
         self.squeeze = squeeze  # a discriminator returns (N, n) logits, not (N, n, 1)
         self.n = len(modules)
         self.grads = [torch.zeros_like(p) for p in self._w]  # what backward() writes
@@ -168,16 +144,6 @@ class StackedMLP:
     def zero_grad(self) -> None:
         for p in self.params:
             p.grad = None
-
-
-def loss_grad(fn, logits: Tensor) -> tuple[Tensor, Tensor]:
-    """fn(logits) -> (N,) losses, and the gradient of their sum at the logits (by autograd, on a small
-    tensor: the exact graph of the single run's loss)."""
-    with torch.enable_grad():
-        leaf = logits.detach().requires_grad_(True)
-        loss = fn(leaf)
-        (g,) = torch.autograd.grad(loss.sum(), leaf)
-    return loss.detach(), g
 
 
 # ------------------------------------------------------------------------ losses, one value per member

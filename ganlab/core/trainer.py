@@ -8,7 +8,10 @@ dominates (see benchmarks/bench_trainer.py against a textbook loop):
 - the G step's backward runs only into G's parameters (no wasted weight gradients for D);
 - real and noise batches are drawn in blocks of BLOCK batches (two small kernels per block, not
   per step); an edit of the target or batch size drops the block;
-- grads are set to None; fused Adam; the three logged numbers leave the device in one transfer.
+- without penalties or the oracle D, a step runs netpass's hand-written forward and backward (autograd's own
+  kernels, bit for bit its numbers, without the graph, the engine and module dispatch) and calls fused
+  Adam's kernel directly; grads are set to None on the autograd path;
+- the three logged numbers leave the device in one transfer.
 Hyperparameters change between iterations without touching the weights; the architecture changes
 only through a reset. A NaN or Inf becomes a `diverged` status, never an exception.
 """
@@ -23,9 +26,11 @@ import torch
 
 from . import losses
 from .config import Config, architecture_key
+from .device import resolve_device
 from .history import History
+from .netpass import FastSteps
 from .networks import Discriminator, Generator, sample_noise
-from .presets import build_target, preset_dim
+from .presets import build_target
 from .target import GaussianMixture
 
 LOSS_COLUMNS = ("step", "loss_d", "loss_g", "grad_norm_g")
@@ -36,38 +41,6 @@ SYNC_EVERY = 64  # CUDA: iterations between host syncs
 # itself), so the data, the noise and the initial weights never share a stream.
 SEED_OFFSET_DATA = 1   # target samples
 SEED_OFFSET_NOISE = 2  # noise z and the WGAN-GP interpolation weights
-
-
-# "auto" takes CUDA only from this much work per iteration (multiply-adds of both networks' forward passes
-# over a batch). Below it a GPU step is bound by kernel launches: at the default size (2x64, batch 256,
-# ~2.5M) an H100 ran 273 it/s against 501 on one CPU thread; at 3x128, batch 1024 (~70M) 237 against 82.
-# One CPU thread's time grows ~0.16 ms per million, so the two meet near 15M.
-CUDA_MIN_WORK = 15e6
-
-
-def step_work(config: Config) -> float:
-    """Multiply-adds of G's and D's forward passes over one batch (a size measure, not a timing)."""
-
-    def net(n_in: int, nc, n_out: int) -> float:
-        w = nc.width
-        return n_in * w + (nc.depth - 1) * w * w + w * n_out
-
-    dim = preset_dim(config.target.preset)
-    per_sample = net(config.noise.dim, config.generator, dim) + net(dim, config.discriminator, 1)
-    return float(config.train.batch_size) * per_sample
-
-
-def resolve_device(name: str, config: Config | None = None) -> torch.device:
-    """'auto' is CUDA when it is available and the networks and batch are big enough to gain from it
-    (see CUDA_MIN_WORK; without a config, whenever CUDA is available)."""
-    if name == "cuda":
-        if not torch.cuda.is_available():
-            raise RuntimeError("train.device = 'cuda' but CUDA is not available here; use 'auto' or 'cpu'")
-        return torch.device("cuda")
-    if name == "auto":
-        big = config is None or step_work(config) >= CUDA_MIN_WORK
-        return torch.device("cuda" if big and torch.cuda.is_available() else "cpu")
-    return torch.device("cpu")
 
 
 @dataclass
@@ -118,6 +91,7 @@ class Trainer:
         self.sync_every = 1 if self.device.type == "cpu" else SYNC_EVERY
         self._nan = torch.tensor(math.nan, device=self.device)
         self._fake_cache: torch.Tensor | None = None  # G(z) with its graph, for the first G step
+        self._fast = FastSteps(G, D, self.config)
         self.drop_prefetched()
 
     def state_dict(self) -> dict:
@@ -338,10 +312,12 @@ class Trainer:
         k_d = 0 if self.freeze_d else k_d
         k_g = 0 if self.freeze_g else k_g
         loss_d = loss_g = gnorm = self._nan
+        fast = self.fast_path(cfg)
         for _ in range(k_d):
-            loss_d = self._d_step(cfg, keep_graph=k_g > 0).detach()
+            loss_d = (self._d_step_fast(cfg, keep_fake=k_g > 0) if fast else self._d_step(cfg, keep_graph=k_g > 0))
+            loss_d = loss_d.detach()
         for i in range(k_g):
-            loss_g, gnorm = self._g_step(cfg, reuse=i == 0)
+            loss_g, gnorm = (self._g_step_fast if fast else self._g_step)(cfg, reuse=i == 0)
             loss_g = loss_g.detach()
         self._fake_cache = None
         return torch.stack([loss_d, loss_g, gnorm])
@@ -401,11 +377,9 @@ class Trainer:
         return loss
 
     def _g_step(self, cfg, reuse: bool) -> tuple[torch.Tensor, torch.Tensor]:
-        if reuse and self._fake_cache is not None and self._fake_cache.shape[0] == cfg.batch_size:
-            fake = self._fake_cache
-        else:
+        fake = self._take_fake(cfg, reuse)
+        if fake is None:
             fake = self.G(self.noise(cfg.batch_size))
-        self._fake_cache = None
         loss = losses.g_loss(cfg.loss, self._g_logits(cfg, fake))
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward(inputs=self.g_params)
@@ -413,6 +387,31 @@ class Trainer:
         gnorm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))) if grads else self._nan
         self.opt_g.step()
         return loss, gnorm
+
+    def _take_fake(self, cfg, reuse: bool) -> torch.Tensor | None:
+        """The last D step's G(z), when the first G step may reuse it (G unchanged since), else None."""
+        fake = self._fake_cache
+        self._fake_cache = None
+        return fake if reuse and fake is not None and fake.shape[0] == cfg.batch_size else None
+
+    # ------------------------------------------------ the same steps through netpass (no autograd graph)
+    @staticmethod
+    def fast_path(cfg) -> bool:
+        """Whether an iteration runs netpass's hand-written pass: the penalties differentiate D twice and the
+        oracle's G step reads D*, not the network D; those take autograd."""
+        return not cfg.oracle_d and cfg.r1_gamma <= 0 and not (cfg.loss == "wgan-gp" and cfg.gp_lambda > 0)
+
+    def _d_step_fast(self, cfg, keep_fake: bool) -> torch.Tensor:
+        n = cfg.batch_size
+        loss, fake = self._fast.d_step(cfg.loss, self.real_batch(n), self.noise(n), self.opt_d)
+        self._fake_cache = fake if keep_fake else None  # G's activations stay for the first G step
+        return loss
+
+    def _g_step_fast(self, cfg, reuse: bool) -> tuple[torch.Tensor, torch.Tensor]:
+        fake = self._take_fake(cfg, reuse)
+        if fake is None:
+            fake = self._fast.generate(self.noise(cfg.batch_size))
+        return self._fast.g_step(cfg.loss, fake, self.opt_g)
 
     # -------------------------------------------------------------- probing
     @torch.no_grad()
