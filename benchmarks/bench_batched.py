@@ -5,6 +5,12 @@ Run by hand: `python benchmarks/bench_batched.py [--members 16] [--seconds 2] [-
 rounds so that machine noise hits both alike, and the medians are reported as aggregate iterations per
 second (member iterations: a batched iteration of N members counts N). The load average is written too:
 numbers taken on a busy machine are noisy.
+
+Each case also reports the floor batching cannot go under: the time a batched iteration spends in its
+matrix products alone (torch's profiler, the bmm/baddbmm kernels), their rate in GFLOP/s, and the speed-up
+that would follow if everything else in a batched step cost nothing (N x a single run's iteration time over
+that floor). Batching removes per-call overhead, never arithmetic: where the singles' own step is already
+mostly arithmetic, no batched code on this CPU reaches more than that bound.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import time
 from pathlib import Path
 
 import torch
+from torch.profiler import ProfilerActivity, profile
 
 from ganlab.core.batched import BatchedTrainer
 from ganlab.core.config import Config
@@ -59,7 +66,22 @@ def singles_rate(trainers: list[Trainer], seconds: float) -> float:
     return done / (time.perf_counter() - t0)
 
 
-def measure(n: int, size: dict, lr_sweep: bool, seconds: float, rounds: int) -> tuple[float, float]:
+def product_floor(batch: BatchedTrainer, iterations: int = 40) -> tuple[float, float]:
+    """Seconds per batched iteration spent in the batched matrix products alone, and their GFLOP/s."""
+    with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+        batch.step(iterations)
+    seconds = flops = 0.0
+    for e in prof.key_averages(group_by_input_shape=True):
+        if e.key not in ("aten::bmm", "aten::baddbmm"):
+            continue
+        seconds += e.self_cpu_time_total / 1e6
+        a, b = (e.input_shapes[:2] if e.key == "aten::bmm" else e.input_shapes[1:3])
+        flops += 2.0 * a[0] * a[1] * a[2] * b[2] * e.count  # (N, m, k) @ (N, k, n)
+    return seconds / iterations, flops / seconds / 1e9
+
+
+def measure(n: int, size: dict, lr_sweep: bool, seconds: float,
+            rounds: int) -> tuple[float, float, float, float]:
     cfgs = configs(n, size, lr_sweep)
     batch = BatchedTrainer(cfgs)
     trainers = [Trainer(c) for c in cfgs]
@@ -70,8 +92,9 @@ def measure(n: int, size: dict, lr_sweep: bool, seconds: float, rounds: int) -> 
     for _ in range(rounds):
         b.append(batched_rate(batch, seconds))
         s.append(singles_rate(trainers, seconds))
+    floor, gflops = product_floor(batch)
     assert all(st == "ok" for st in batch.status), batch.message
-    return statistics.median(b), statistics.median(s)
+    return statistics.median(b), statistics.median(s), floor, gflops
 
 
 def main() -> None:
@@ -90,9 +113,12 @@ def main() -> None:
     cases = [("default (2x64, batch 256)", "seeds", False), ("default (2x64, batch 256)", "seeds + lr", True),
              ("small (2x16, batch 64)", "seeds", False)]
     for size, name, sweep in cases:
-        b, s = measure(args.members, SIZES[size], sweep, args.seconds, args.rounds)
+        b, s, floor, gflops = measure(args.members, SIZES[size], sweep, args.seconds, args.rounds)
+        bound = args.members / floor / s
         lines.append(f"{args.members} x {size:26s} members differ in {name:11s} "
-                     f"batched {b:7.0f} it/s   singles {s:6.0f} it/s   speed-up {b / s:.2f}x")
+                     f"batched {b:7.0f} it/s   singles {s:6.0f} it/s   speed-up {b / s:.2f}x   "
+                     f"| products alone {floor * 1e3:.2f} of {args.members / b * 1e3:.2f} ms a batched iteration "
+                     f"at {gflops:.0f} GFLOP/s: speed-up bound {bound:.2f}x")
         print(lines[-1], flush=True)
     load = os.getloadavg()
     lines.append(f"# load average at end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")

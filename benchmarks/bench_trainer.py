@@ -1,12 +1,15 @@
 """Trainer iterations per second against a plain textbook PyTorch loop on the same config.
 
-Run by hand: `python benchmarks/bench_trainer.py [--seconds 3] [--out benchmarks/results/trainer.txt]`.
-Both loops run in the same process, interleaved in rounds, so machine noise hits both alike.
+Run by hand: `python benchmarks/bench_trainer.py [--seconds 2] [--rounds 9] [--out benchmarks/results/trainer.txt]`.
+All loops run in the same process, one thread, interleaved in rounds (ganlab, ganlab on its autograd path,
+textbook), so machine noise hits them alike; medians are reported. "autograd path" is the same Trainer with
+its hand-written fast path (core/netpass.py) switched off: the same numbers, bit for bit, by autograd.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import time
@@ -64,7 +67,7 @@ def rate(step, seconds: float) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=2.0, help="per measurement")
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--out", default="benchmarks/results/trainer.txt")
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -75,20 +78,27 @@ def main() -> None:
             "discriminator.width": 128, "train.batch_size": 1024}),
     }
     lines = [f"# bench_trainer  {time.strftime('%Y-%m-%d %H:%M')}  torch {torch.__version__}  "
-             f"{platform.processor() or platform.machine()}  threads 1  (median of {args.rounds} rounds)"]
+             f"{platform.processor() or platform.machine()}  threads 1  "
+             f"(median of {args.rounds} rounds of {args.seconds:g} s)",
+             f"# load average at start {os.getloadavg()[0]:.2f}"]
     for name, cfg in configs.items():
         cfg = cfg.with_value("train.device", "cpu")
-        ours, theirs = [], []
-        trainer = Trainer(cfg)
+        ours, plain, theirs = [], [], []
+        trainer, autograd = Trainer(cfg), Trainer(cfg)
+        autograd.fast_path = lambda c: False
         tb = textbook(cfg)
         for _ in range(args.rounds):
             ours.append(rate(lambda t=trainer: t.step(1), args.seconds))
+            plain.append(rate(lambda t=autograd: t.step(1), args.seconds))
             theirs.append(rate(tb, args.seconds))
-        o, t = statistics.median(ours), statistics.median(theirs)
-        lines.append(f"{name:28s} ganlab {o:7.0f} it/s   textbook {t:7.0f} it/s   speed-up {o / t:4.2f}x")
+        o, a, t = statistics.median(ours), statistics.median(plain), statistics.median(theirs)
+        pairs = statistics.median(x / y for x, y in zip(ours, theirs, strict=True))
+        lines.append(f"{name:28s} ganlab {o:6.0f} it/s   autograd path {a:6.0f} it/s   textbook {t:6.0f} it/s   "
+                     f"speed-up {o / t:4.2f}x (median of the rounds' ratios {pairs:4.2f}x)")
         print(lines[-1], flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    lines.append(f"# load average at end {os.getloadavg()[0]:.2f}")
     out.write_text("\n".join(lines) + "\n")
     print(f"written to {out}")
 
