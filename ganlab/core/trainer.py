@@ -8,7 +8,7 @@ dominates (see benchmarks/bench_trainer.py against a textbook loop):
 - the G step's backward runs only into G's parameters (no wasted weight gradients for D);
 - real and noise batches are drawn in blocks of BLOCK batches (two small kernels per block, not
   per step); an edit of the target or batch size drops the block;
-- without penalties or the oracle D, a step runs netpass's hand-written forward and backward (autograd's own
+- on the CPU, without penalties or the oracle D, a step runs netpass's hand-written forward and backward (autograd's own
   kernels, bit for bit its numbers, without the graph, the engine and module dispatch) and calls fused
   Adam's kernel directly; grads are set to None on the autograd path;
 - the three logged numbers leave the device in one transfer.
@@ -312,7 +312,7 @@ class Trainer:
         k_d = 0 if self.freeze_d else k_d
         k_g = 0 if self.freeze_g else k_g
         loss_d = loss_g = gnorm = self._nan
-        fast = self.fast_path(cfg)
+        fast = self.device.type == "cpu" and self.fast_path(cfg)  # CUDA: the autograd path (not yet run on a GPU)
         for _ in range(k_d):
             loss_d = (self._d_step_fast(cfg, keep_fake=k_g > 0) if fast else self._d_step(cfg, keep_graph=k_g > 0))
             loss_d = loss_d.detach()
