@@ -12,6 +12,8 @@ below zero, A is closer to the data). Clicking a field pauses and emits `open_me
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pyqtgraph as pg
 from PySide6 import QtWidgets
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal, Slot
@@ -22,12 +24,18 @@ from . import style
 from .loop_worker import STOP_WAIT_MS, RunsWindowCommands, stop_with
 from .mini_field import MiniField
 from .twin_worker import TwinFrame, TwinWorker
+from .views.series import title_html
 from .worker import WorkerThread
 
 translate = QCoreApplication.translate   # (lupdate reads translate("Context", "text") calls)
 
 DRAW_MS = 100
 COLOURS = (style.VERMILLION, style.MANIFOLD)   # run A, run B (the clouds keep the field's blue and orange)
+
+
+class _Mark(NamedTuple):  # what title_html reads of a series
+    color: str
+    dash: bool = False
 
 
 class TwinRunsWindow(RunsWindowCommands, QtWidgets.QWidget):
@@ -113,7 +121,6 @@ class TwinRunsWindow(RunsWindowCommands, QtWidgets.QWidget):
             p.showGrid(x=True, y=True, alpha=0.2)
             style.style_axes(p, 1.0)
             p.getAxis("left").enableAutoSIPrefix(False)
-        self.legend = self.jsd_plot.addLegend(offset=(-10, 10), labelTextColor=style.FOREGROUND)
         self.curve_a = self.jsd_plot.plot(pen=style.pen(COLOURS[0], style.CURVE_WIDTH))
         self.curve_b = self.jsd_plot.plot(pen=style.pen(COLOURS[1], style.CURVE_WIDTH))
         self.diff_plot.addItem(pg.InfiniteLine(pos=0.0, angle=0, pen=style.pen(style.REFERENCE, 1.0, dash=True)))
@@ -148,9 +155,9 @@ class TwinRunsWindow(RunsWindowCommands, QtWidgets.QWidget):
         self.jsd_plot.setLabel("left", translate("TwinRuns", "JSD (nats)"))
         self.diff_plot.setLabel("left", translate("TwinRuns", "A − B"))
         self.diff_plot.setLabel("bottom", translate("TwinRuns", "iteration"))
-        self.legend.clear()
-        self.legend.addItem(self.curve_a, translate("TwinRuns", "JSD of A"))
-        self.legend.addItem(self.curve_b, translate("TwinRuns", "JSD of B"))
+        # the series named in the title, as the main curves view does: a legend box covered a curve in any corner
+        self.jsd_plot.setTitle(title_html("", [(_Mark(COLOURS[0]), translate("TwinRuns", "JSD of A")),
+                                               (_Mark(COLOURS[1]), translate("TwinRuns", "JSD of B"))]))
         self._show_header()
         self._show_rate()
 

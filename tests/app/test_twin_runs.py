@@ -99,3 +99,16 @@ def test_closing_stops_the_thread(qtbot, make_twins):
     assert w.worker_thread.thread.isRunning()
     w.close()
     assert not w.worker_thread.thread.isRunning() and not w._timer.isActive()
+
+
+def test_the_jsd_plot_names_each_run_in_its_colour_in_the_title(make_twins):
+    """No legend box (it covered a curve in whichever corner it sat): the title names A and B in their pens'
+    colours, as the main curves view does."""
+    from ganlab.app.twin_runs import COLOURS
+
+    w = make_twins("train.k_d", 1, 5)
+    title = w.jsd_plot.titleLabel.text
+    assert title.index(COLOURS[0]) < title.index("JSD of A") < title.index(COLOURS[1]) < title.index("JSD of B")
+    assert w.curve_a.opts["pen"].color().name().lower() == COLOURS[0].lower()
+    assert w.curve_b.opts["pen"].color().name().lower() == COLOURS[1].lower()
+    assert w.jsd_plot.legend is None
