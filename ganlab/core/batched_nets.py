@@ -24,7 +24,7 @@ from torch import Tensor, nn
 
 from .config import OptimConfig
 from .losses import check_loss
-from .netpass import activation_ops
+from .netpass import activation_ops, forward_layers
 
 ADAM_EPS = 1e-8  # torch.optim.Adam's default, which Trainer uses
 class StackedMLP:
@@ -89,20 +89,9 @@ class StackedMLP:
     def forward_saving(self, x: Tensor, tag: str) -> Tensor:
         """As __call__, keeping what backward(tag) needs; the result lives in a buffer that the next
         forward_saving with the same tag overwrites."""
-        ws = self._buffers(tag, x.shape[1], x)
         w = self._w
-        last = len(w) // 2 - 1
-        h = x
-        ws["x"] = x
-        for j in range(last + 1):
-            pre = torch.baddbmm(w[2 * j + 1].unsqueeze(1), h, w[2 * j].transpose(1, 2), out=ws["pre"][j])
-            if j < last:
-                post = pre if self.inplace else ws["post"][j]
-                self._act_fwd(pre, post)
-                h = post
-            else:
-                h = pre
-        return h.squeeze(-1) if self.squeeze else h
+        return forward_layers(self, x, self._buffers(tag, x.shape[1], x), lambda j, h, out: torch.baddbmm(
+            w[2 * j + 1].unsqueeze(1), h, w[2 * j].transpose(1, 2), out=out))
 
     @torch.no_grad()
     def backward(self, tag: str, g: Tensor, weight_grads: bool, input_grad: bool) -> Tensor | None:

@@ -58,6 +58,24 @@ def loss_grad(fn: Callable[[Tensor], Tensor], logits: Tensor) -> tuple[Tensor, T
     return loss.detach(), g
 
 
+def forward_layers(net, x: Tensor, ws: dict, linear: Callable[[int, Tensor, Tensor], Tensor]) -> Tensor:
+    """The forward pass NetPass and batched_nets.StackedMLP share: linear(j, h, out) is layer j's product into
+    out; net gives the activation (inplace, _act_fwd), squeeze and the weights _w. Keeps the input and every
+    layer's output in ws for the backward pass."""
+    last = len(net._w) // 2 - 1
+    ws["x"] = x
+    h = x
+    for j in range(last + 1):
+        pre = linear(j, h, ws["pre"][j])
+        if j < last:
+            post = pre if net.inplace else ws["post"][j]
+            net._act_fwd(pre, post)
+            h = post
+        else:
+            h = pre
+    return h.squeeze(-1) if net.squeeze else h
+
+
 class NetPass:
     """The hand-written pass of one networks.Generator or Discriminator (2-D inputs: rows x features).
 
@@ -92,20 +110,9 @@ class NetPass:
     def forward(self, x: Tensor, tag: str) -> Tensor:
         """The module's output for x, keeping what backward(tag) needs; the result lives in a buffer that the
         next forward with the same tag overwrites."""
-        ws = self._buffers(tag, x)
         w = self._w
-        last = len(w) // 2 - 1
-        ws["x"] = x
-        h = x
-        for j in range(last + 1):
-            pre = torch.addmm(w[2 * j + 1], h, w[2 * j].t(), out=ws["pre"][j])
-            if j < last:
-                post = pre if self.inplace else ws["post"][j]
-                self._act_fwd(pre, post)
-                h = post
-            else:
-                h = pre
-        return h.squeeze(-1) if self.squeeze else h
+        return forward_layers(self, x, self._buffers(tag, x),
+                              lambda j, h, out: torch.addmm(w[2 * j + 1], h, w[2 * j].t(), out=out))
 
     @torch.no_grad()
     def backward(self, tag: str, g: Tensor, weight_grads: bool, input_grad: bool) -> Tensor | None:
