@@ -1,11 +1,11 @@
 """The training loop shared by the side windows' workers (seed grid, twin runs): app/worker.py's pattern, pared down.
 
-The worker lives on its own QThread (worker.WorkerThread starts and stops it). A QTimer there runs chunks of
-about CHUNK_SECONDS of training, so queued commands (play, pause, reset, open a member) run between chunks
-without locks; every FRAME_INTERVAL it publishes a frame, a frozen object of plain numpy copies, by one
-reference assignment to `latest`. The GUI thread only reads `latest` and draws it ("latest frame wins": a slow
-GUI never makes a queue). Subclasses say how to train (`_step`), what a frame holds (`_frame`) and how to start
-over (`_rebuild`).
+The worker lives on its own QThread (worker.WorkerThread starts and stops it). A QTimer there (worker.TimerLoop,
+the main worker's base too) runs chunks of about worker.CHUNK_SECONDS of training, so queued commands (play,
+pause, reset, open a member) run between chunks without locks; every FRAME_INTERVAL it publishes a frame, a frozen
+object of plain numpy copies, by one reference assignment to `latest`. The GUI thread only reads `latest` and draws
+it ("latest frame wins": a slow GUI never makes a queue). Subclasses say how to train (`_step`), what a frame
+holds (`_frame`) and how to start over (`_rebuild`). RunsWindowCommands is what the two windows share.
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from __future__ import annotations
 import time
 import traceback
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal, Slot
 
-CHUNK_SECONDS = 0.010
+from .worker import TimerLoop, WorkerThread
+
 FRAME_INTERVAL = 0.1     # ~10 frames a second: small multiples need no more, and training keeps the CPU
 IDLE_POLL_MS = 16
 
 
-class LoopWorker(QObject):
+class LoopWorker(TimerLoop):
     # Emitted to QObjects living in the GUI thread (queued): never to lambdas (they'd run here).
     sigPlaying = Signal(bool)
     sigError = Signal(str)
@@ -29,15 +30,9 @@ class LoopWorker(QObject):
     def __init__(self):
         super().__init__()
         self.latest = None
-        self.playing = False
-        self.its_per_sec = 0.0
         self.frame_interval = FRAME_INTERVAL
-        self._timer: QTimer | None = None
         self._dirty = True
         self._next_frame = 0.0
-        self._chunk = 1
-        self._rate_t0 = time.perf_counter()
-        self._rate_n = 0
 
     # ------------------------------------------------ what subclasses define
     def _step(self, n: int) -> int:
@@ -53,24 +48,7 @@ class LoopWorker(QObject):
     def _extract(self, i: int):
         raise NotImplementedError
 
-    # ------------------------------------------------------------ life cycle
-    @Slot()
-    def start(self) -> None:
-        """Runs in the worker thread once it starts: the timer must be created there."""
-        self._timer = QTimer()
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
-
-    @Slot()
-    def stop(self) -> None:
-        self.playing = False
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer.deleteLater()
-            self._timer = None
-
-    # -------------------------------------------------------------- commands
+    # -------------------------------------------------------------- commands (start, stop: TimerLoop)
     @Slot()
     def play(self) -> None:
         self.playing = True
@@ -136,13 +114,7 @@ class LoopWorker(QObject):
             self.sigPlaying.emit(False)
             self._dirty = True
             return
-        per = dt / done
-        self._chunk = max(1, min(10_000, int(CHUNK_SECONDS / max(per, 1e-6))))
-        self._rate_n += done
-        span = time.perf_counter() - self._rate_t0
-        if span >= 0.5:
-            self.its_per_sec = self._rate_n / span
-            self._rate_t0, self._rate_n = time.perf_counter(), 0
+        self._measured(done, dt / done)
 
     def publish(self) -> None:
         """A frame of the current state now (in the worker thread)."""
@@ -163,12 +135,55 @@ def stop_with(widget: QObject, worker_thread, timeout_ms: int) -> None:
 
 
 STOP_WAIT_MS = 3000  # closing a runs window waits this long for its worker to finish its chunk
+DRAW_MS = 100        # a runs window's poll for a new frame: ~10 frames a second at most
 
 
 class RunsWindowCommands:
-    """The transport both runs windows (seed grid, twin runs) share, as a mixin of their QWidget: it needs their
-    `_timer`, `worker_thread`, `worker`, `playing` and the queued signals `_sigPlay`, `_sigPause`, `_sigReset`,
-    `_sigMember` (int: the run to hand over as a Trainer)."""
+    """The transport, the worker's wiring and the drawing loop both runs windows (seed grid, twin runs) share, as a
+    mixin of their QWidget: it needs their `worker` (None when the settings were refused), `playing`, `drawn`,
+    `frames_drawn`, `play_button`, `reset_button`, `hint`, the signal `open_member`, the queued signals `_sigPlay`,
+    `_sigPause`, `_sigReset`, `_sigMember` (int: the run to hand over as a Trainer), `retranslate`, `_show_rate`,
+    THREAD_NAME and the methods below that raise NotImplementedError; it makes `worker_thread` and `_timer` (call
+    `_wire` in __init__ once the buttons exist)."""
+
+    THREAD_NAME = ""     # the worker thread's name (as a debugger or profiler shows it)
+
+    def _play_text(self, playing: bool) -> str:
+        """The Play/Pause button's text: each window translates it in its own context (lupdate reads only
+        literal contexts, so this mixin cannot)."""
+        raise NotImplementedError
+
+    def _run_fields(self) -> list:
+        """The runs' MiniFields, in the order of the frame's members."""
+        raise NotImplementedError
+
+    def _draw_frame(self, frame) -> None:
+        """Draw what the window shows of a new frame besides the runs' fields (a summary, curves)."""
+        raise NotImplementedError
+
+    def _wire(self) -> None:
+        """Connect the worker (or disable Play and Reset: nothing to train) and make the draw timer."""
+        if self.worker is not None:
+            self._connect_worker()
+        else:
+            for b in (self.play_button, self.reset_button):
+                b.setEnabled(False)
+        self._timer = QTimer(self)
+        self._timer.setInterval(DRAW_MS)
+        self._timer.timeout.connect(self.draw_latest)
+
+    def _connect_worker(self) -> None:
+        w = self.worker
+        self.worker_thread = WorkerThread(w)
+        self.worker_thread.thread.setObjectName(self.THREAD_NAME)
+        self._sigPlay.connect(w.play)
+        self._sigPause.connect(w.pause)
+        self._sigReset.connect(w.reset)
+        self._sigMember.connect(w.request_member)
+        w.sigPlaying.connect(self._on_playing)
+        w.sigMember.connect(self._on_member)
+        w.sigError.connect(self._on_error)
+        stop_with(self, self.worker_thread, STOP_WAIT_MS)
 
     def start(self) -> None:
         """Show the window and start training (nothing to train when the settings were refused)."""
@@ -207,3 +222,38 @@ class RunsWindowCommands:
     def closeEvent(self, ev) -> None:
         self.stop()
         super().closeEvent(ev)
+
+    def changeEvent(self, ev) -> None:
+        if ev.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(ev)
+
+    # ------------------------------------------------ the worker's signals (queued: slots of the GUI-thread window)
+    @Slot(bool)
+    def _on_playing(self, playing: bool) -> None:
+        self.playing = playing
+        self.play_button.setText(self._play_text(playing))
+
+    @Slot(int, object)
+    def _on_member(self, i: int, trainer) -> None:
+        self.open_member.emit(trainer)
+
+    @Slot(str)
+    def _on_error(self, message: str) -> None:
+        self.hint.setText(message)
+
+    # ---------------------------------------------------------------- drawing
+    @Slot()
+    def draw_latest(self) -> None:
+        """Draw the worker's newest frame, if it is new (the GUI thread only draws)."""
+        frame = self.worker.latest if self.worker is not None else None
+        if frame is None or frame is self.drawn:
+            return
+        self.drawn = frame
+        for i, field in enumerate(self._run_fields()):
+            field.set_target(frame.target, frame.real)
+            field.set_samples(frame.samples[i])
+            field.set_verdict(frame.verdicts[i])
+        self._draw_frame(frame)
+        self._show_rate()
+        self.frames_drawn += 1

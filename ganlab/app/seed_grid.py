@@ -18,19 +18,17 @@ from __future__ import annotations
 import math
 
 from PySide6 import QtWidgets
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 
 from ..core.config import Config
 from ..core.target import GaussianMixture
 from ..core.verdict import count
-from .loop_worker import STOP_WAIT_MS, RunsWindowCommands, stop_with
+from .loop_worker import RunsWindowCommands
 from .mini_field import MiniField
 from .seed_grid_worker import SAMPLES, SEEDS, GridFrame, SeedGridWorker
 from .worker import WorkerThread
 
 translate = QCoreApplication.translate   # (lupdate reads translate("Context", "text") calls)
-
-DRAW_MS = 100        # the GUI's poll for a new frame: ~10 frames a second at most
 
 
 def summary_text(frame: GridFrame) -> str:
@@ -53,6 +51,7 @@ class SeedGridWindow(RunsWindowCommands, QtWidgets.QWidget):
     _sigPause = Signal()
     _sigReset = Signal()
     _sigMember = Signal(int)
+    THREAD_NAME = "ganlab-seed-grid"
 
     def __init__(self, config: Config, target: GaussianMixture | None = None,
                  parent: QtWidgets.QWidget | None = None, n: int = SEEDS, columns: int | None = None,
@@ -75,14 +74,7 @@ class SeedGridWindow(RunsWindowCommands, QtWidgets.QWidget):
         self._build_cells(n, columns or math.ceil(math.sqrt(n)))
         self._layout()
         self.retranslate()
-        if self.worker is not None:
-            self._connect_worker()
-        else:
-            for b in (self.play_button, self.reset_button):
-                b.setEnabled(False)
-        self._timer = QTimer(self)
-        self._timer.setInterval(DRAW_MS)
-        self._timer.timeout.connect(self.draw_latest)
+        self._wire()
         self.resize(720, 800)
 
     # ------------------------------------------------------------------ build
@@ -128,22 +120,12 @@ class SeedGridWindow(RunsWindowCommands, QtWidgets.QWidget):
         layout.addWidget(self.grid_widget, 1)
         layout.addLayout(bar)
 
-    def _connect_worker(self) -> None:
-        w = self.worker
-        self.worker_thread = WorkerThread(w)
-        self.worker_thread.thread.setObjectName("ganlab-seed-grid")
-        self._sigPlay.connect(w.play)
-        self._sigPause.connect(w.pause)
-        self._sigReset.connect(w.reset)
-        self._sigMember.connect(w.request_member)
-        w.sigPlaying.connect(self._on_playing)
-        w.sigMember.connect(self._on_member)
-        w.sigError.connect(self._on_error)
-        stop_with(self, self.worker_thread, STOP_WAIT_MS)
+    def _play_text(self, playing: bool) -> str:
+        return translate("SeedGrid", "Pause") if playing else translate("SeedGrid", "Play")
 
     def retranslate(self) -> None:
         self.setWindowTitle(translate("SeedGrid", "Seed grid: one setting, {0} seeds").format(self.n))
-        self.play_button.setText(translate("SeedGrid", "Pause") if self.playing else translate("SeedGrid", "Play"))
+        self.play_button.setText(self._play_text(self.playing))
         self.reset_button.setText(translate("SeedGrid", "Reset"))
         self.reset_button.setToolTip(translate("SeedGrid", "New networks on the same seeds: iteration 0 again"))
         self.hint.setText(translate("SeedGrid", "Click a run to open it as the main run"))
@@ -162,40 +144,12 @@ class SeedGridWindow(RunsWindowCommands, QtWidgets.QWidget):
     def open_cell(self, i: int) -> None:
         self.request_run(i)
 
-    def changeEvent(self, ev) -> None:
-        if ev.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(ev)
+    # ------------------------------------------------ drawing (draw_latest: RunsWindowCommands)
+    def _run_fields(self) -> list[MiniField]:
+        return self.cells
 
-    # ----------------------------------------------------------------- slots
-    @Slot(bool)
-    def _on_playing(self, playing: bool) -> None:
-        self.playing = playing
-        self.play_button.setText(translate("SeedGrid", "Pause") if playing else translate("SeedGrid", "Play"))
-
-    @Slot(int, object)
-    def _on_member(self, i: int, trainer) -> None:
-        self.open_member.emit(trainer)
-
-    @Slot(str)
-    def _on_error(self, message: str) -> None:
-        self.hint.setText(message)
-
-    # ---------------------------------------------------------------- drawing
-    @Slot()
-    def draw_latest(self) -> None:
-        """Draw the worker's newest frame, if it is new (the GUI thread only draws)."""
-        frame = self.worker.latest if self.worker is not None else None
-        if frame is None or frame is self.drawn:
-            return
-        self.drawn = frame
-        for i, cell in enumerate(self.cells):
-            cell.set_target(frame.target, frame.real)
-            cell.set_samples(frame.samples[i])
-            cell.set_verdict(frame.verdicts[i])
+    def _draw_frame(self, frame: GridFrame) -> None:
         self.summary.setText(summary_text(frame))
-        self._show_rate()
-        self.frames_drawn += 1
 
     def _show_rate(self) -> None:
         f = self.drawn

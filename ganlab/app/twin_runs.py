@@ -16,12 +16,12 @@ from typing import NamedTuple
 
 import pyqtgraph as pg
 from PySide6 import QtWidgets
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 
 from ..core.config import Config
 from ..core.target import GaussianMixture
 from . import style
-from .loop_worker import STOP_WAIT_MS, RunsWindowCommands, stop_with
+from .loop_worker import RunsWindowCommands
 from .mini_field import MiniField
 from .twin_worker import TwinFrame, TwinWorker
 from .views.series import title_html
@@ -29,7 +29,6 @@ from .worker import WorkerThread
 
 translate = QCoreApplication.translate   # (lupdate reads translate("Context", "text") calls)
 
-DRAW_MS = 100
 COLOURS = (style.VERMILLION, style.MANIFOLD)   # run A, run B (the clouds keep the field's blue and orange)
 
 
@@ -46,6 +45,7 @@ class TwinRunsWindow(RunsWindowCommands, QtWidgets.QWidget):
     _sigPause = Signal()
     _sigReset = Signal()
     _sigMember = Signal(int)
+    THREAD_NAME = "ganlab-twin-runs"
 
     def __init__(self, config: Config, target: GaussianMixture | None, key: str, value_a, value_b,
                  parent: QtWidgets.QWidget | None = None):
@@ -65,14 +65,7 @@ class TwinRunsWindow(RunsWindowCommands, QtWidgets.QWidget):
             self.error = str(e) or type(e).__name__
         self._build()
         self.retranslate()
-        if self.worker is not None:
-            self._connect_worker()
-        else:
-            for b in (self.play_button, self.reset_button):
-                b.setEnabled(False)
-        self._timer = QTimer(self)
-        self._timer.setInterval(DRAW_MS)
-        self._timer.timeout.connect(self.draw_latest)
+        self._wire()
         self.resize(760, 760)
 
     # ------------------------------------------------------------------ build
@@ -126,26 +119,16 @@ class TwinRunsWindow(RunsWindowCommands, QtWidgets.QWidget):
         self.diff_plot.addItem(pg.InfiniteLine(pos=0.0, angle=0, pen=style.pen(style.REFERENCE, 1.0, dash=True)))
         self.curve_diff = self.diff_plot.plot(pen=style.pen(style.FOREGROUND, style.CURVE_WIDTH))
 
-    def _connect_worker(self) -> None:
-        w = self.worker
-        self.worker_thread = WorkerThread(w)
-        self.worker_thread.thread.setObjectName("ganlab-twin-runs")
-        self._sigPlay.connect(w.play)
-        self._sigPause.connect(w.pause)
-        self._sigReset.connect(w.reset)
-        self._sigMember.connect(w.request_member)
-        w.sigPlaying.connect(self._on_playing)
-        w.sigMember.connect(self._on_member)
-        w.sigError.connect(self._on_error)
-        stop_with(self, self.worker_thread, STOP_WAIT_MS)
-
     def run_label(self, i: int) -> str:
         """'A: train.loss = minimax'."""
         return translate("TwinRuns", "{0}: {1} = {2}").format("AB"[i], self.key, self.values[i])
 
+    def _play_text(self, playing: bool) -> str:
+        return translate("TwinRuns", "Pause") if playing else translate("TwinRuns", "Play")
+
     def retranslate(self) -> None:
         self.setWindowTitle(translate("TwinRuns", "Twin runs: {0}").format(self.key))
-        self.play_button.setText(translate("TwinRuns", "Pause") if self.playing else translate("TwinRuns", "Play"))
+        self.play_button.setText(self._play_text(self.playing))
         self.reset_button.setText(translate("TwinRuns", "Reset"))
         self.reset_button.setToolTip(translate("TwinRuns", "New networks from the same seed: iteration 0 again"))
         self.hint.setText(translate("TwinRuns", "Click a run to open it as the main run"))
@@ -161,48 +144,20 @@ class TwinRunsWindow(RunsWindowCommands, QtWidgets.QWidget):
         self._show_header()
         self._show_rate()
 
-    def changeEvent(self, ev) -> None:
-        if ev.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(ev)
-
     # ------------------------------------------------ commands (start, play, pause, reset, stop: RunsWindowCommands)
     def open_run(self, i: int) -> None:
         self.request_run(i)
 
-    # ----------------------------------------------------------------- slots
-    @Slot(bool)
-    def _on_playing(self, playing: bool) -> None:
-        self.playing = playing
-        self.play_button.setText(translate("TwinRuns", "Pause") if playing else translate("TwinRuns", "Play"))
+    # ------------------------------------------------ drawing (draw_latest: RunsWindowCommands)
+    def _run_fields(self) -> list[MiniField]:
+        return self.fields
 
-    @Slot(int, object)
-    def _on_member(self, i: int, trainer) -> None:
-        self.open_member.emit(trainer)
-
-    @Slot(str)
-    def _on_error(self, message: str) -> None:
-        self.hint.setText(message)
-
-    # ---------------------------------------------------------------- drawing
-    @Slot()
-    def draw_latest(self) -> None:
-        """Draw the worker's newest frame, if it is new."""
-        frame = self.worker.latest if self.worker is not None else None
-        if frame is None or frame is self.drawn:
-            return
-        self.drawn = frame
-        for i, field in enumerate(self.fields):
-            field.set_target(frame.target, frame.real)
-            field.set_samples(frame.samples[i])
-            field.set_verdict(frame.verdicts[i])
+    def _draw_frame(self, frame: TwinFrame) -> None:
         x = frame.curve_iterations
         self.curve_a.setData(x, frame.curve_jsd[:, 0])
         self.curve_b.setData(x, frame.curve_jsd[:, 1])
         self.curve_diff.setData(x, frame.curve_difference)
         self._show_header()
-        self._show_rate()
-        self.frames_drawn += 1
 
     def _show_header(self) -> None:
         if self.error:

@@ -54,7 +54,51 @@ def _lower_priority() -> None:
 W1_INTERVAL = 1.0
 
 
-class TrainingWorker(QObject):
+class TimerLoop(QObject):
+    """A worker whose loop is a QTimer in its own thread (WorkerThread calls start there, and stop): each timeout
+    runs `_tick` (a chunk of training sized by `_measured`), so queued commands run between chunks. The base of
+    TrainingWorker and of the runs windows' loop_worker.LoopWorker: one copy of the timer's life cycle."""
+
+    def __init__(self):
+        super().__init__()
+        self.playing = False
+        self.its_per_sec = 0.0
+        self._timer: QTimer | None = None
+        self._chunk = 1
+        self._rate_t0 = time.perf_counter()
+        self._rate_n = 0
+
+    def _tick(self) -> None:
+        raise NotImplementedError
+
+    @Slot()
+    def start(self) -> None:
+        """Runs in the worker thread once it starts: the timer must be created there."""
+        self._timer = QTimer()
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    @Slot()
+    def stop(self) -> None:
+        self.playing = False
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer.deleteLater()
+            self._timer = None
+
+    def _measured(self, done: int, per: float) -> None:
+        """After a chunk of `done` iterations at `per` seconds each: the next chunk takes about CHUNK_SECONDS, and
+        its_per_sec is the rate over the last half second or more."""
+        self._chunk = max(1, min(10_000, int(CHUNK_SECONDS / max(per, 1e-6))))
+        self._rate_n += done
+        span = time.perf_counter() - self._rate_t0
+        if span >= 0.5:
+            self.its_per_sec = self._rate_n / span
+            self._rate_t0, self._rate_n = time.perf_counter(), 0
+
+
+class TrainingWorker(TimerLoop):
     # Emitted to QObjects living in the GUI thread (queued): never to lambdas (they'd run here).
     sigDiverged = Signal(str)
     sigError = Signal(str)
@@ -72,44 +116,26 @@ class TrainingWorker(QObject):
         self.observer = Observer(self.trainer)
         self.observer.w1_interval = W1_INTERVAL
         self.latest: Snapshot | None = None
-        self.playing = False
         self.max_rate = 0.0  # iterations per second cap; 0 = as fast as possible
         self.snapshot_interval = SNAPSHOT_INTERVAL
         self.theory_interval = THEORY_INTERVAL
         self.show_push = False
         self.show_manifold = False
-        self.its_per_sec = 0.0
-        self._timer: QTimer | None = None
         self._dirty = True
         self._next_snap = 0.0  # when the next snapshot is due: on a fixed beat, so a slow one is caught up
         self._last_theory = 0.0
         self._theory_dirty = True
         self._theory_pool: ThreadPoolExecutor | None = None
         self._theory_job: Future | None = None
-        self._chunk = 1
         self._per = 0.0  # seconds per iteration in the last chunk
-        self._rate_t0 = time.perf_counter()
-        self._rate_n = 0
         self._budget_t = time.perf_counter()
         self._budget = 0.0
         self.snapshot_now()
 
-    # ------------------------------------------------------------ life cycle
-    @Slot()
-    def start(self) -> None:
-        """Runs in the worker thread once it starts: the timer must be created there."""
-        self._timer = QTimer()
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
-
+    # ------------------------------------------------------------ life cycle (start: TimerLoop)
     @Slot()
     def stop(self) -> None:
-        self.playing = False
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer.deleteLater()
-            self._timer = None
+        super().stop()
         if self._theory_pool is not None:
             # not waiting: a running evaluation (seconds on a 512^2 grid) finishes on its copies, unread
             self._theory_pool.shutdown(wait=False, cancel_futures=True)
@@ -369,13 +395,8 @@ class TrainingWorker(QObject):
         done = self.trainer.step(n)
         dt = time.perf_counter() - t0
         # Adapt the chunk so one tick takes about CHUNK_SECONDS.
-        per = self._per = dt / max(done, 1)
-        self._chunk = max(1, min(10_000, int(CHUNK_SECONDS / max(per, 1e-6))))
-        self._rate_n += done
-        span = time.perf_counter() - self._rate_t0
-        if span >= 0.5:
-            self.its_per_sec = self._rate_n / span
-            self._rate_t0, self._rate_n = time.perf_counter(), 0
+        self._per = dt / max(done, 1)
+        self._measured(done, self._per)
 
     def snapshot_now(self) -> None:
         now = time.perf_counter()
