@@ -223,6 +223,22 @@ def test_double_click_adds_a_mode_and_the_menu_and_wheel_edit_one(qtbot):
     assert new == pytest.approx(STDS[1] * 1.25)
 
 
+def test_a_std_edit_shown_by_a_snapshot_gives_way_to_the_next_one_at_once(qtbot):
+    # as on the 2-D field (the same ModeHandles): a resize wins over stale snapshots only until one shows it,
+    # so an undo right after it shows at once, not after the pending time
+    v = view1d(qtbot)
+    snap = snap1d()
+    v.update_snapshot(snap)
+    v.modes.wheel(0, 120)
+    wider = STDS[0] * 1.25
+    v.update_snapshot(snap1d(seed=1))                                  # stale: the edit stays shown
+    assert v.modes.shown_stds()[0] == pytest.approx(wider)
+    v.update_snapshot(snap1d(target=snap.target.with_std(0, wider), seed=2))
+    assert v.modes.shown_stds()[0] == pytest.approx(wider)
+    v.update_snapshot(snap1d(target=snap.target, seed=3))              # undone: followed at once
+    assert v.modes.shown_stds()[0] == STDS[0]
+
+
 # ============================================================ critic losses
 def test_a_critic_is_drawn_scaled_with_a_note_and_no_dstar(qtbot):
     v = view1d(qtbot)

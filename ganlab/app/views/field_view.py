@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
@@ -41,6 +40,7 @@ from .field_tools import FieldTools
 from .hover import HoverReadout
 from .legend import FieldLegend
 from .mode_editor import ModeEditor, ModeMarker
+from .mode_handles import ModeView
 from .overlays import ManifoldLines, PushArrows
 from .theory_text import critic_ticks
 
@@ -49,13 +49,12 @@ LEFT_AXIS = 34             # fixed axis sizes (pixels at scale 1): the frame nev
 BOTTOM_AXIS = 36
 
 
-class FieldView(QtWidgets.QWidget):
-    """D(x) heatmap, real and generated clouds, push arrows, G's manifold and draggable mode markers."""
+class FieldView(ModeView):
+    """D(x) heatmap, real and generated clouds, push arrows, G's manifold and draggable mode markers.
 
-    sigModeMoved = Signal(int, float, float)      # index, x, y (continuously while dragging)
-    sigModeAdded = Signal(float, float)           # x, y (double-click on empty space)
-    sigModeRemoved = Signal(int)                  # index (context menu "Remove mode")
-    sigModeStdChanged = Signal(int, float)        # index, new std (menu "Wider"/"Narrower", wheel)
+    The mode signals (sigModeMoved, sigModeAdded, sigModeRemoved, sigModeStdChanged), the menu's actions,
+    shown_means and prepare_mode_menu are ModeView's, passed on from the ModeEditor (`modes`)."""
+
     sigStrokeStarted = Signal()                   # a brush stroke begins: its adds are one edit ...
     sigStrokeFinished = Signal(int)               # ... which ends here (modes laid)
 
@@ -140,16 +139,8 @@ class FieldView(QtWidgets.QWidget):
         self.plot_widget.viewport().installEventFilter(self)
 
     def _build_modes(self) -> None:
-        self.modes = ModeEditor(self.plot, self.hover.show, self._scale, self)
-        self.modes.sigModeMoved.connect(self.sigModeMoved)
-        self.modes.sigModeAdded.connect(self.sigModeAdded)
-        self.modes.sigModeRemoved.connect(self.sigModeRemoved)
-        self.modes.sigModeStdChanged.connect(self.sigModeStdChanged)
+        self._use_modes(ModeEditor(self.plot, self.hover.show, self._scale, self))
         self.ring_item = self.modes.ring_item
-        self.mode_menu = self.modes.menu
-        self.action_remove = self.modes.action_remove
-        self.action_wider = self.modes.action_wider
-        self.action_narrower = self.modes.action_narrower
 
     def _build_aids(self) -> None:
         """The legend, the Fit / Brush / Legend tools with the off-view count and notices, the brush."""
@@ -232,14 +223,6 @@ class FieldView(QtWidgets.QWidget):
     def markers(self) -> list[ModeMarker]:
         """The mode markers, one per mode of the target drawn (removed ones hidden until the next target)."""
         return self.modes.markers
-
-    def shown_means(self) -> np.ndarray:
-        """Mode centres as currently drawn (including a drag not yet in a snapshot)."""
-        return self.modes.shown_means()
-
-    def prepare_mode_menu(self, index: int) -> QtWidgets.QMenu:
-        """The context menu of mode `index`, ready to pop up (tests trigger its actions directly)."""
-        return self.modes.prepare_menu(index)
 
     def reset_view(self) -> None:
         """Frame the snapshot grid again (after the user zoomed or panned), or the Fit range while Fit is on."""

@@ -26,11 +26,12 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt
 
 from .. import style
 from ..state import Layers
 from ._items import cache_axes
+from .mode_handles import ModeView
 from .theory_text import critic_ticks
 from .world1d_items import Canvas1D, CornerNote, DensityAxis, HandleEditor, NoiseLines, RowLegend
 
@@ -75,13 +76,12 @@ def critic_note(loss: str) -> str:
         "and there is no D* to compare it with.").format(loss)
 
 
-class World1DView(QtWidgets.QWidget):
-    """p_data, p_g, D, D* over x with the samples as rugs and draggable mode handles; z -> G(z) below."""
+class World1DView(ModeView):
+    """p_data, p_g, D, D* over x with the samples as rugs and draggable mode handles; z -> G(z) below.
 
-    sigModeMoved = Signal(int, float, float)      # index, x, 0.0 (continuously while dragging)
-    sigModeAdded = Signal(float, float)           # x, 0.0 (double-click on empty space)
-    sigModeRemoved = Signal(int)                  # index (context menu "Remove mode")
-    sigModeStdChanged = Signal(int, float)        # index, new std (menu "Wider"/"Narrower", wheel)
+    The mode signals (y always 0.0), the menu's actions, shown_means ((K,): the centres' x) and prepare_mode_menu
+    are ModeView's, passed on from the HandleEditor (`modes`), which also turns a double-click on empty space
+    into an add."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, scale: float | None = None):
         super().__init__(parent)
@@ -181,15 +181,7 @@ class World1DView(QtWidgets.QWidget):
         self._readout_timer = QtCore.QTimer(self, singleShot=True, interval=1500)
         self._readout_timer.timeout.connect(self.readout.hide)
         span = BAND / (BAND + 1.0 + PAD)          # the handles' stems: the rug band, up to the baseline
-        self.modes = HandleEditor(self.view, self._show_readout, span, self._scale, self)
-        self.modes.sigModeMoved.connect(self.sigModeMoved)
-        self.modes.sigModeAdded.connect(self.sigModeAdded)
-        self.modes.sigModeRemoved.connect(self.sigModeRemoved)
-        self.modes.sigModeStdChanged.connect(self.sigModeStdChanged)
-        self.action_remove = self.modes.action_remove
-        self.action_wider = self.modes.action_wider
-        self.action_narrower = self.modes.action_narrower
-        self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        self._use_modes(HandleEditor(self.view, self._show_readout, span, self._scale, self))
 
     # ================================================================ public API
     def update_snapshot(self, snap) -> None:
@@ -258,13 +250,6 @@ class World1DView(QtWidgets.QWidget):
     @property
     def handles(self):
         return self.modes.handles
-
-    def shown_means(self) -> np.ndarray:
-        """Mode centres (K,) as drawn, a drag not yet in a snapshot included."""
-        return self.modes.shown_means()
-
-    def prepare_mode_menu(self, index: int) -> QtWidgets.QMenu:
-        return self.modes.prepare_menu(index)
 
     def retranslate(self) -> None:
         """Set the texts that are not redrawn with each snapshot in the current language."""
@@ -404,19 +389,6 @@ class World1DView(QtWidgets.QWidget):
         self.readout.setAnchor((0.5, 0.0))
         self.readout.show()
         self._readout_timer.start()
-
-    def _on_mouse_clicked(self, ev) -> None:
-        if not ev.double() or ev.button() != Qt.MouseButton.LeftButton or ev.isAccepted():
-            return
-        scene_pos = ev.scenePos()
-        if not self.view.sceneBoundingRect().contains(scene_pos):
-            return
-        pt = self.view.mapSceneToView(scene_pos)
-        x = float(pt.x())
-        if self.modes.mode_at(x, float(pt.y())) >= 0:
-            return   # on a handle: not empty space
-        ev.accept()
-        self.modes.add_mode(x)
 
     # ================================================================ scale and layout
     def _layout_rows(self) -> None:
