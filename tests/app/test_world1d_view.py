@@ -345,3 +345,45 @@ def test_the_fields_layers_switch_d_and_the_rugs(qtbot):
     v.set_layers(v.layers().with_layer("real", True))              # shown again: the last frame's samples at once
     assert v.real_rug.isVisible()
     np.testing.assert_array_equal(v.real_rug.getData()[0][0::2], snap.real[:, 0])
+
+
+def test_a_handle_is_grabbed_by_its_triangle_too(qtbot):
+    """The triangle is what a user grabs first; it sits past the end of the stem's span, where a press used to fall
+    outside the item and drag nothing."""
+    v = view1d(qtbot)
+    v.update_snapshot(snap1d())
+    h = v.handles[1]
+    size_px = world1d_items.HANDLE_SIZE * style.point_scale(v.scale())
+    tri_y = 0.5 * size_px * pixel_y(v)                               # halfway up the triangle, above the baseline
+    assert tri_y > 0
+    moved = record(v.sigModeMoved)
+    drag(v, (MEANS[1], tri_y), (0.5, tri_y))
+    assert moved and moved[-1][0] == 1
+    assert abs(moved[-1][1] - 0.5) < 3 * pixel(v)
+    assert abs(h.getXPos() - 0.5) < 3 * pixel(v)
+
+
+def test_the_range_holds_still_while_a_handle_is_dragged_and_follows_the_grid_after(qtbot):
+    """The grid follows the target: a mode dragged towards an edge widens it. Reframing during the drag moved the
+    range under the mouse, so the same pixel meant a farther x and the mode ran away."""
+    from qtinput import move, press, release
+
+    v = view1d(qtbot)
+    snap = snap1d()
+    v.update_snapshot(snap)
+    before = v.view.viewRange()[0]
+    wider = dataclasses.replace(snap, grid=Grid1D(-9.0, 9.0, 512), theory=None)
+    vp = v.plot_widget.viewport()
+    a = to_viewport(v, MEANS[1], HANDLE_Y)
+    move(vp, a)
+    press(vp, a)
+    for k in range(1, 6):
+        move(vp, a + QPointF(8.0 * k, 0.0), QtCore.Qt.MouseButton.LeftButton)
+    assert v.modes.is_dragging()
+    v.update_snapshot(wider)                                         # a snapshot of the dragged target, wider grid
+    assert v.view.viewRange()[0] == pytest.approx(before)
+    release(vp, a + QPointF(40.0, 0.0))
+    QtWidgets.QApplication.processEvents()
+    assert not v.modes.is_dragging()
+    v.update_snapshot(dataclasses.replace(wider, iteration=1))       # the next frame after the drag: framed
+    assert v.view.viewRange()[0] == pytest.approx([-9.0, 9.0])

@@ -21,7 +21,7 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtWidgets
-from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 
 from .. import style
 from ._items import QtPaintedView, pixel_size
@@ -51,6 +51,17 @@ class ModeHandle(ModeGrip, pg.InfiniteLine):
         self.setZValue(30)
         self.set_scale(scale)
         self.setToolTip(_handle_tooltip())
+
+    def _computeBoundingRect(self):
+        """The stem's rect (pyqtgraph's), lengthened at its top by the triangle: the triangle sits past the span's
+        end, where a press (the place a user grabs first) otherwise fell outside the item and dragged nothing."""
+        br = super()._computeBoundingRect()
+        along = self.pixelVectors(direction=pg.Point(1, 0))[0]
+        if br.isEmpty() or along is None:
+            return br
+        br = QRectF(br)
+        br.setRight(br.right() + 2 * self._maxMarkerSize * along.length())
+        return br
 
     def set_scale(self, scale: float) -> None:
         ps = style.point_scale(scale)
