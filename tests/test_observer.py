@@ -138,6 +138,12 @@ def test_metrics_row_once_per_iteration():
     np.testing.assert_array_equal(s2.metrics["step"], [0, 2])
     assert s.metrics["jsd"][-1] == pytest.approx(s.theory.jsd)
     assert s.metrics["modes_captured"][-1] == s.coverage.modes_captured
+    assert s.metrics["n_modes"][-1] == s.coverage.n_modes == t.target.n_modes
+    t.set_target(t.target.without_mode(0))               # the count of the target measured against, per row
+    obs.target_changed(structural=True)
+    t.step(1)
+    s3 = obs.take()
+    np.testing.assert_array_equal(s3.metrics["n_modes"], [8, 8, 7])
     assert s.metrics["v_at_dstar"][-1] == pytest.approx(s.theory.v_at_dstar)
     obs.clear()
     assert len(obs.metrics) == 0

@@ -368,3 +368,17 @@ def test_a_session_saved_before_the_sample_value_and_w1_columns_loads_with_them_
     path = rewrite(saved[0], tmp_path / "v0.ganlab", meta=lambda m: m["history"]["metrics"].update(
         columns=list(METRIC_COLUMNS_V1[:5])), arrays={"history/metrics": npy(old_rows[:, :5])})
     assert_refused(path, "metrics history", "columns")
+
+
+def test_a_session_saved_before_the_mode_count_column_loads_with_it_as_nan(saved, tmp_path):
+    from ganlab.core.snapshot import METRIC_COLUMNS_V2
+
+    new = load_session(saved[0]).metrics
+    assert np.isfinite(new[:, METRIC_COLUMNS.index("n_modes")]).all()     # saved now: every row has its count
+    old_rows = new[:, :len(METRIC_COLUMNS_V2)]
+    path = rewrite(saved[0], tmp_path / "v2.ganlab", meta=lambda m: m["history"]["metrics"].update(
+        columns=list(METRIC_COLUMNS_V2)), arrays={"history/metrics": npy(old_rows)})
+    got = load_session(path).metrics
+    assert got.shape == new.shape
+    np.testing.assert_array_equal(got[:, :len(METRIC_COLUMNS_V2)], old_rows)
+    assert np.isnan(got[:, len(METRIC_COLUMNS_V2):]).all()

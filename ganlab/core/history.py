@@ -70,7 +70,7 @@ class History:
 
 
 # Columns that hold counts: written without a decimal point when the value is whole.
-INTEGER_COLUMNS = frozenset({"step", "modes_captured", "iteration"})
+INTEGER_COLUMNS = frozenset({"step", "modes_captured", "n_modes", "iteration"})
 
 
 def curves_csv(losses: Mapping[str, np.ndarray] | None, metrics: Mapping[str, np.ndarray] | None) -> str:

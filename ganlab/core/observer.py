@@ -319,7 +319,7 @@ class Observer:
             self.metrics.append(full.iteration, th.jsd, th.v_estimate, th.v_at_dstar, th.kl_pg_pdata,
                                 th.kl_pdata_pg, cov.modes_captured, cov.hq_fraction,
                                 float("nan") if v is None else v.value, float("nan") if v is None else v.stderr,
-                                full.w1)
+                                full.w1, cov.n_modes)
         return True
 
     def _d_copy(self) -> nn.Module:

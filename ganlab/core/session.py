@@ -38,7 +38,7 @@ from .config import Config, ConfigError
 from .files import write_atomic
 from .networks import Discriminator, Generator
 from .observer import Observer
-from .snapshot import METRIC_COLUMNS, METRIC_COLUMNS_V1
+from .snapshot import METRIC_COLUMNS, METRIC_COLUMNS_V1, METRIC_COLUMNS_V2
 from .target import GaussianMixture, TargetError
 from .trainer import LOSS_COLUMNS, Trainer
 
@@ -285,7 +285,8 @@ def _read(zf: zipfile.ZipFile, path: Path) -> SessionData:
     for name, columns in (("losses", LOSS_COLUMNS), ("metrics", METRIC_COLUMNS)):
         entry = _get(history, name, dict, where, "history")
         stored_cols = tuple(_get(entry, "columns", list, where, f"history.{name}"))
-        older = name == "metrics" and stored_cols == METRIC_COLUMNS_V1   # saved before v_samples, v_stderr, w1
+        # saved before v_samples, v_stderr, w1 (V1) or before n_modes (V2)
+        older = name == "metrics" and stored_cols in (METRIC_COLUMNS_V1, METRIC_COLUMNS_V2)
         if stored_cols != tuple(columns) and not older:
             raise SessionError(f"{where}: the {name} history has columns {list(stored_cols)}, "
                                f"expected {list(columns)}")

@@ -19,9 +19,11 @@ from .value import SampleValue
 # v_at_dstar, the same integral at D*); v_samples is V(G, D) as the lecture defines it, a sample mean (core/value.py),
 # v_stderr its standard error, w1 the Wasserstein-1 distance between samples (NaN where not computed that time).
 METRIC_COLUMNS = ("step", "jsd", "v_estimate", "v_at_dstar", "kl_pg_pdata", "kl_pdata_pg",
-                  "modes_captured", "hq_fraction", "v_samples", "v_stderr", "w1")
-# The columns of sessions saved before v_samples, v_stderr and w1: they load with those as NaN.
+                  "modes_captured", "hq_fraction", "v_samples", "v_stderr", "w1", "n_modes")
+# The columns of sessions saved before v_samples, v_stderr and w1 (V1) and before n_modes (V2, the target's mode
+# count at each row, which the coverage curve divides by): they load with the newer columns as NaN.
 METRIC_COLUMNS_V1 = METRIC_COLUMNS[:8]
+METRIC_COLUMNS_V2 = METRIC_COLUMNS[:11]
 
 
 @dataclass

@@ -50,3 +50,25 @@ def test_v_of_g_d_is_the_sample_value_not_the_grid_integral(qtbot):
     _, y = c.s_v.curve.getData()
     np.testing.assert_allclose(y, rows[:, METRIC_COLUMNS.index("v_samples")])
     assert y.min() > -2                                        # not the grid's -9
+
+
+def test_the_coverage_curve_divides_each_row_by_the_mode_count_it_was_measured_against(qtbot):
+    """After a mode is added (8 -> 9 here), the rows before it still read 8/8 = 1, not 8/9; rows from a session
+    saved before the count was recorded (NaN) take the current target's count."""
+    c = shown(qtbot, CurvesView(max_fps=None), 1200, 400)
+    m = 90
+    rows = np.full((m, len(METRIC_COLUMNS)), np.nan)
+    col = {k: i for i, k in enumerate(METRIC_COLUMNS)}
+    rows[:, col["step"]] = np.arange(m) * 10.0
+    rows[:, col["modes_captured"]] = 8.0
+    rows[:60, col["n_modes"]] = 8.0            # before the add
+    rows[60:80, col["n_modes"]] = 9.0          # after it: 8 of 9
+    # rows 80..89: no count (NaN) -> the snapshot's target's 9 modes
+    target = make_snapshot().target.with_mode((0.0, 0.0))
+    assert target.n_modes == 9
+    c.update_snapshot(make_snapshot(target=target, metrics=history_dict(METRIC_COLUMNS, rows)))
+    QtWidgets.QApplication.processEvents()
+    x, y = c.s_modes.curve.getData()
+    assert len(x) == m                          # few rows: nothing decimated
+    np.testing.assert_allclose(y[:60], 1.0)
+    np.testing.assert_allclose(y[60:], 8.0 / 9.0)

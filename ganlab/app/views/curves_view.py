@@ -138,8 +138,7 @@ class CurvesView(QtWidgets.QWidget):
         self.w1_axis = RightAxisSeries(self.plot_jsd, self.s_w1)
         self.s_v = Series(self.plot_value, "metrics", "v_samples", style.MANIFOLD, "V(G, D)")
         self.s_vstar = Series(self.plot_value, "metrics", "v_at_dstar", style.OTHER, "V(G, D*)", dash=True)
-        self.s_modes = Series(self.plot_cov, "metrics", "modes_captured", style.MANIFOLD, "modes",
-                              transform=self._modes_fraction)
+        self.s_modes = Series(self.plot_cov, "metrics", "modes_captured", style.MANIFOLD, "modes")
         self.s_hq = Series(self.plot_cov, "metrics", "hq_fraction", style.OTHER, "high quality")
         self.s_kl_data = Series(self.plot_kl, "metrics", "kl_pdata_pg", style.SKY, "KL(p_data || p_g)",
                                 transform=log10)
@@ -380,8 +379,13 @@ class CurvesView(QtWidgets.QWidget):
         tgt = getattr(snap, "target", None)
         return max(1, int(tgt.n_modes)) if tgt is not None else 1
 
-    def _modes_fraction(self, y: np.ndarray) -> np.ndarray:
-        return finite(np.asarray(y, dtype=np.float64) / float(self._n_modes))
+    def _modes_fraction(self, y, counts) -> np.ndarray:
+        """Each row's modes captured over the target's mode count AT THAT ROW: after a mode is added, the rows
+        before it still read 2/2, not 2/3. Rows without a count (a session saved before it was recorded) take
+        the current one."""
+        n = np.full(len(y), float(self._n_modes)) if counts is None else np.asarray(counts, dtype=np.float64)
+        n = np.where(np.isfinite(n) & (n > 0), n, float(self._n_modes))
+        return np.asarray(y, dtype=np.float64) / n
 
     def _draw_series(self, s: Series, table: dict) -> None:
         x = table.get("step") if table else None
@@ -390,12 +394,14 @@ class CurvesView(QtWidgets.QWidget):
             s.curve.setData(np.zeros(0), np.zeros(0))
             return
         x = np.asarray(x, dtype=np.float64)
+        if s is self.s_modes:   # per row, before decimating: the divisor changes where a mode was added or removed
+            y = self._modes_fraction(y, table.get("n_modes"))
         if s.sparse:
             keep = np.isfinite(y)
             x, y = x[keep], np.asarray(y)[keep]
         lo, hi = self._xaxis.visible_slice(x)
-        # Decimate first, then transform the few kept points: the transforms are monotonic (log10,
-        # / n_modes), so the kept min/max are the same; non-finite values become NaN gaps after.
+        # Decimate first, then transform the few kept points: the transforms are monotonic (log10), so the kept
+        # min/max are the same; non-finite values become NaN gaps after.
         if s.transform is log10:
             s.gaps = has_gaps(y[lo:hi])   # values a log axis cannot show: the plot says why
         xd, yd = decimate(x[lo:hi], np.asarray(y[lo:hi], dtype=np.float64), self.max_points())

@@ -1,7 +1,7 @@
 """One curve of the curves view, and the plot titles that name the curves in their colours.
 
 A `Series` draws one column of the snapshot's `losses` or `metrics` table (History views) as a
-PlotCurveItem; `transform` maps the kept values (log10, / n_modes), non-finite values become NaN gaps
+PlotCurveItem; `transform` maps the kept values (log10), non-finite values become NaN gaps
 (connect='finite'). There are no legends: each plot's title (`title_html`) lists its series after a line
 sign (solid or dashed) in their own colours, and a reference line whose label found no free place in the
 plot (`REFERENCE_MARK`).
@@ -73,7 +73,7 @@ class Series:
         self.column = column
         self.color = color
         self.dash = dash
-        self.transform = transform    # y -> y (on the full column), e.g. log10 or / n_modes
+        self.transform = transform    # y -> y (on the kept points), e.g. log10
         self.gaps = False             # on a log axis: the drawn part has values it cannot show
         self.curve = pg.PlotCurveItem(name=name, connect="finite")
         if dash:
