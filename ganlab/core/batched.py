@@ -3,10 +3,10 @@
 A single Trainer step at the playground's sizes is ~100 torch calls: per-call overhead plus a little
 arithmetic. N GANs whose configs differ only in seed, learning rates, Adam betas or penalty weights
 (PER_MEMBER) train together on stacked weights (batched_nets), which leaves mostly the arithmetic:
-16 default-size GANs (2x64, batch 256) ran ~3x faster than one after another, where the batched matrix
-products alone are ~85% of a batched step; 16 small ones (2x16, batch 64) ~14x
-(benchmarks/bench_batched.py). Every member's numbers are the single Trainer's for its config, to float
-rounding (tests/test_batched.py):
+16 default-size GANs (2x64, batch 256) ran ~2x faster than 16 single Trainers (on their fast path, netpass.py)
+one after another, where the batched matrix products alone are ~65% of a batched step and bound the gain near
+3x; 16 small ones (2x16, batch 64) ~9x (benchmarks/bench_batched.py prints both). Every member's numbers are
+the single Trainer's for its config, to float rounding (tests/test_batched.py):
 
 - each member's G and D are built exactly as Trainer.reset builds them, under the member's seed, then stacked;
 - each member has its own data and noise generators, seeded like Trainer's (SEED_OFFSET_DATA/NOISE), and
