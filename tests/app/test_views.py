@@ -971,3 +971,29 @@ def test_cloud_drawn_without_the_gil_matches_pyside6_pixel_for_pixel(qtbot):
     np.testing.assert_array_equal(images[0], images[1])
     with pytest.raises(ValueError):
         _items.draw_fragments(QtGui.QPainter(), np.zeros((3, 9)), QtGui.QPixmap())
+
+
+def test_field_range_holds_still_while_a_mode_is_dragged_and_frames_the_new_grid_at_the_drop(qtbot):
+    """The grid follows the target: a mode dragged towards an edge grows it. Reframing during the drag moved the
+    range under the mouse, so the same pixel meant a farther point and the mode ran away from it."""
+    f = shown(qtbot, FieldView())
+    snap = make_snapshot()
+    f.update_snapshot(snap)
+    before = [list(r) for r in f.view.viewRange()]
+    far = make_snapshot(target=snap.target.moved(0, (7.0, 0.0)))       # what the drag leads to: a wider grid
+    assert far.grid.xmax > snap.grid.xmax + 3
+    vp = f.plot_widget.viewport()
+    a = to_viewport(f, *snap.target.means[0])
+    move(vp, a)
+    press(vp, a)
+    for k in range(1, 6):
+        move(vp, a + QtCore.QPointF(6.0 * k, 0.0), Qt.MouseButton.LeftButton)
+    assert f.modes.is_dragging()
+    f.update_snapshot(far)
+    for got, want in zip(f.view.viewRange(), before, strict=True):
+        assert got == pytest.approx(want)
+    release(vp, a + QtCore.QPointF(30.0, 0.0))
+    QtWidgets.QApplication.processEvents()
+    assert not f.modes.is_dragging()
+    (x0, x1), _ = f.view.viewRange()                                     # framed at the drop, no snapshot needed
+    assert x1 >= far.grid.xmax - 1e-6 and x0 <= far.grid.xmin + 1e-6

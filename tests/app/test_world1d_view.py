@@ -385,5 +385,6 @@ def test_the_range_holds_still_while_a_handle_is_dragged_and_follows_the_grid_af
     release(vp, a + QPointF(40.0, 0.0))
     QtWidgets.QApplication.processEvents()
     assert not v.modes.is_dragging()
-    v.update_snapshot(dataclasses.replace(wider, iteration=1))       # the next frame after the drag: framed
+    assert v.view.viewRange()[0] == pytest.approx([-9.0, 9.0])       # framed at the drop (paused: no snapshot)
+    v.update_snapshot(dataclasses.replace(wider, iteration=1))
     assert v.view.viewRange()[0] == pytest.approx([-9.0, 9.0])

@@ -91,6 +91,7 @@ class FieldView(ModeView):
         self.view.setAspectLocked(True, ratio=1.0)
         self.view.disableAutoRange()  # the range follows the snapshot's grid, not the (maybe diverged) clouds
         self._zoomed = False
+        self._refit = self._reframe = False   # a new grid's shape and range, held while a mode is dragged
         self.view.sigRangeChangedManually.connect(self._on_manual_range)
         self.plot.hideButtons()
         self.plot.setLabel("bottom", "x")
@@ -151,6 +152,7 @@ class FieldView(ModeView):
         self.off_view_box, self.notice_box = self.tools.off_view_box, self.tools.notice_box
         self.action_fit, self.action_brush = self.tools.action_fit, self.tools.action_brush
         self.action_legend = self.tools.action_legend
+        self.sigStrokeFinished.connect(lambda _laid: self._on_mode_dropped())   # a stroke also held the range
         self.brush = Brush(self.view, self.modes, self.sigStrokeStarted.emit, self.sigStrokeFinished.emit,
                            self.tools.say_full)
         self.modes.sigFull.connect(self.tools.say_full)
@@ -165,6 +167,8 @@ class FieldView(ModeView):
         grid = snap.grid
         if grid is not self._grid and grid != self._grid:
             self._set_grid(grid)
+        elif self._reframe:
+            self._frame_new_grid()
         lay = self._layers
         if lay.heatmap:
             self._draw_heatmap(snap)
@@ -177,7 +181,7 @@ class FieldView(ModeView):
         if lay.manifold:
             self._manifold.update(snap, self._grid)
         self.modes.sync(snap.target)
-        if self._fit_on and not self._zoomed:
+        if self._fit_on and not self._zoomed and not self.modes.is_dragging():
             self._follow_fit(snap)
         self.tools.count_off_view()
         self.hover.refresh()   # the mouse stands still while the samples and D change under it
@@ -340,7 +344,24 @@ class FieldView(ModeView):
         self._grid = grid
         self._zoomed = False
         if old is None or not math.isclose(_aspect(old), _aspect(grid), rel_tol=1e-9):
+            self._refit = True
+        self._reframe = True
+        self._frame_new_grid()
+
+    def _on_mode_dropped(self) -> None:
+        if self._reframe:
+            self._frame_new_grid()
+
+    def _frame_new_grid(self) -> None:
+        """Shape and frame the view for the grid, except while a mode is dragged (or a stroke laid): the grid
+        follows the target, and a range that moved under the mouse turned the same pixel into a farther point (a
+        mode dragged towards an edge ran away from it). The next snapshot after the drop frames it."""
+        if self.modes.is_dragging():
+            return
+        if self._refit:
+            self._refit = False
             self._fit()
+        self._reframe = False
         self._frame()
 
     def _fit(self) -> None:

@@ -68,6 +68,7 @@ class ModeHandles(QtCore.QObject):
     sigModeRemoved = Signal(int)                  # index (context menu "Remove mode")
     sigModeStdChanged = Signal(int, float)        # index, new std (menu "Wider"/"Narrower", wheel)
     sigFull = Signal()                            # an add was refused: the target has MAX_MODES modes
+    sigDropped = Signal()                         # a drag ended (the owner frames a grid it held still)
 
     mean_shape: tuple[int, ...] = (2,)
 
@@ -318,6 +319,7 @@ class ModeHandles(QtCore.QObject):
     def _on_item_dropped(self, item) -> None:
         i = item.index
         self._pending_pos[i] = (self._shown_means[i].copy(), time.monotonic() + PENDING_TIMEOUT_S)
+        self.sigDropped.emit()
 
     def _menu_remove(self) -> None:
         i = self._menu_index
@@ -368,6 +370,7 @@ class ModeView(QtWidgets.QWidget):
         modes.sigModeAdded.connect(self.sigModeAdded)
         modes.sigModeRemoved.connect(self.sigModeRemoved)
         modes.sigModeStdChanged.connect(self.sigModeStdChanged)
+        modes.sigDropped.connect(self._on_mode_dropped)
         self.mode_menu = modes.menu
         self.action_remove = modes.action_remove
         self.action_wider = modes.action_wider
@@ -376,6 +379,10 @@ class ModeView(QtWidgets.QWidget):
     def shown_means(self) -> np.ndarray:
         """Mode centres as currently drawn (including a drag not yet in a snapshot)."""
         return self.modes.shown_means()
+
+    def _on_mode_dropped(self) -> None:
+        """A drag ended: a view that held its range still during it frames the new grid now (no snapshot may
+        follow the drop while training is paused)."""
 
     def prepare_mode_menu(self, index: int) -> QtWidgets.QMenu:
         """The context menu of mode `index`, ready to pop up (tests trigger its actions directly)."""

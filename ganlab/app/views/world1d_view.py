@@ -281,6 +281,10 @@ class World1DView(ModeView):
         self._pdata_key = None
         self._frame_grid()
 
+    def _on_mode_dropped(self) -> None:
+        if self._reframe:
+            self._frame_grid()
+
     def _frame_grid(self) -> None:
         """Show the grid's range, except while a handle is dragged: the grid follows the target, and a range that
         moved under the mouse turned the same pixel into a farther x (a mode dragged towards an edge ran away)."""
