@@ -24,7 +24,7 @@ from torch import Tensor, nn
 
 from .config import OptimConfig
 from .losses import check_loss
-from .netpass import activation_ops, forward_layers
+from .netpass import activation_ops, forward_layers, fused_adam
 
 ADAM_EPS = 1e-8  # torch.optim.Adam's default, which Trainer uses
 class StackedMLP:
@@ -235,10 +235,8 @@ class StackedOptimizer:
             self.step_t += 1
             for (lr, b1, b2), idx in self.groups:
                 ps = self._lists(self.params, idx)
-                torch._fused_adam_(ps, self._lists(grads, idx), self._lists(self.exp_avg, idx),
-                                   self._lists(self.exp_avg_sq, idx), [], [self.step_t] * len(ps),
-                                   amsgrad=False, lr=lr, beta1=b1, beta2=b2, weight_decay=0.0, eps=ADAM_EPS,
-                                   maximize=False, grad_scale=None, found_inf=None)
+                fused_adam(ps, self._lists(grads, idx), self._lists(self.exp_avg, idx),
+                           self._lists(self.exp_avg_sq, idx), [self.step_t] * len(ps), lr, b1, b2, ADAM_EPS)
         else:
             for (lr,), idx in self.groups:
                 torch._foreach_add_(self._lists(self.params, idx), self._lists(grads, idx), alpha=-lr)

@@ -2,7 +2,7 @@
 
 At the playground's sizes a training step is mostly per-call overhead: nn.Module dispatch, the autograd graph
 and engine, and torch.optim's bookkeeping cost more than the arithmetic (at the default 2x64, batch 256, the
-matrix products are about a quarter of a step). A step without penalties (which differentiate D twice and
+matrix products are about a third of an autograd step). A step without penalties (which differentiate D twice and
 need autograd) runs here instead, with the very aten calls autograd makes for networks.make_mlp's layers, in
 the orientations it picks, so the numbers are bit for bit the autograd path's (tests/test_netpass.py).
 
@@ -169,9 +169,14 @@ def optimizer_step(opt: torch.optim.Optimizer) -> None:
         return
     beta1, beta2 = group["betas"]
     torch._foreach_add_(steps, 1)
-    torch._fused_adam_(params, grads, avgs, sqs, [], steps, amsgrad=False, lr=group["lr"], beta1=beta1,
-                       beta2=beta2, weight_decay=0.0, eps=group["eps"], maximize=False, grad_scale=None,
-                       found_inf=None)
+    fused_adam(params, grads, avgs, sqs, steps, group["lr"], beta1, beta2, group["eps"])
+
+
+def fused_adam(params, grads, avgs, sqs, steps, lr: float, beta1: float, beta2: float, eps: float) -> None:
+    """Adam(fused=True)'s update kernel on lists of tensors, in place, with the step counts already advanced:
+    the call optimizer_step and the batched nets' StackedOptimizer both make."""
+    torch._fused_adam_(params, grads, avgs, sqs, [], steps, amsgrad=False, lr=lr, beta1=beta1, beta2=beta2,
+                       weight_decay=0.0, eps=eps, maximize=False, grad_scale=None, found_inf=None)
 
 
 class FastSteps:
