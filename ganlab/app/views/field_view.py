@@ -91,7 +91,7 @@ class FieldView(ModeView):
         self.view.setAspectLocked(True, ratio=1.0)
         self.view.disableAutoRange()  # the range follows the snapshot's grid, not the (maybe diverged) clouds
         self._zoomed = False
-        self._refit = self._reframe = False   # a new grid's shape and range, held while a mode is dragged
+        self._refit = False   # a new grid's shape differs: fit the ViewBox to it when it is framed
         self.view.sigRangeChangedManually.connect(self._on_manual_range)
         self.plot.hideButtons()
         self.plot.setLabel("bottom", "x")
@@ -168,7 +168,7 @@ class FieldView(ModeView):
         if grid is not self._grid and grid != self._grid:
             self._set_grid(grid)
         elif self._reframe:
-            self._frame_new_grid()
+            self._frame_grid_held()
         lay = self._layers
         if lay.heatmap:
             self._draw_heatmap(snap)
@@ -345,23 +345,13 @@ class FieldView(ModeView):
         self._zoomed = False
         if old is None or not math.isclose(_aspect(old), _aspect(grid), rel_tol=1e-9):
             self._refit = True
-        self._reframe = True
-        self._frame_new_grid()
+        self._frame_grid_held()
 
-    def _on_mode_dropped(self) -> None:
-        if self._reframe:
-            self._frame_new_grid()
-
-    def _frame_new_grid(self) -> None:
-        """Shape and frame the view for the grid, except while a mode is dragged (or a stroke laid): the grid
-        follows the target, and a range that moved under the mouse turned the same pixel into a farther point (a
-        mode dragged towards an edge ran away from it). The next snapshot after the drop frames it."""
-        if self.modes.is_dragging():
-            return
+    def _frame_grid_now(self) -> None:
+        """Shape the view for a new grid (when its aspect changed) and frame it (ModeView holds it during a drag)."""
         if self._refit:
             self._refit = False
             self._fit()
-        self._reframe = False
         self._frame()
 
     def _fit(self) -> None:

@@ -380,9 +380,26 @@ class ModeView(QtWidgets.QWidget):
         """Mode centres as currently drawn (including a drag not yet in a snapshot)."""
         return self.modes.shown_means()
 
+    # ------------------------------------------------ the view's range, held still under a drag
+    _reframe = False   # a new grid came during a drag (or a stroke): framed at the drop
+
+    def _frame_grid_held(self) -> None:
+        """Frame the view for its grid (`_frame_grid_now`), except while a mode is dragged or a stroke laid: the
+        grid follows the target, and a range that moved under the mouse turned the same pixel into a farther
+        point (a mode dragged towards an edge ran away from it). The drop frames it then."""
+        if self.modes.is_dragging():
+            self._reframe = True
+            return
+        self._reframe = False
+        self._frame_grid_now()
+
+    def _frame_grid_now(self) -> None:
+        raise NotImplementedError
+
     def _on_mode_dropped(self) -> None:
-        """A drag ended: a view that held its range still during it frames the new grid now (no snapshot may
-        follow the drop while training is paused)."""
+        """A drag ended: frame a grid held back during it (now: no snapshot may follow the drop while paused)."""
+        if self._reframe:
+            self._frame_grid_held()
 
     def prepare_mode_menu(self, index: int) -> QtWidgets.QMenu:
         """The context menu of mode `index`, ready to pop up (tests trigger its actions directly)."""

@@ -97,7 +97,7 @@ class World1DView(ModeView):
     def _reset_state(self) -> None:
         self._snap = None
         self._grid = None
-        self._reframe = False           # the grid changed during a handle's drag: frame it once the drag ends
+        self._reframe = False           # (ModeView) the grid changed during a handle's drag: framed at the drop
         self._xc = np.zeros(0)
         self._pdata_key = None          # (target, grid) of the exact p_data drawn
         self._pdata = np.zeros(0)       # exact p_data on the grid
@@ -192,7 +192,7 @@ class World1DView(ModeView):
         if grid is not self._grid and grid != self._grid:
             self._set_grid(grid)
         elif self._reframe:
-            self._frame_grid()
+            self._frame_grid_held()
         th = self._current_theory(snap)
         self._update_pdata(snap.target)
         self._update_scale(th)
@@ -279,19 +279,10 @@ class World1DView(ModeView):
         self._xc = np.asarray(grid.centers_x(), dtype=np.float64)
         self._drawn.clear()
         self._pdata_key = None
-        self._frame_grid()
+        self._frame_grid_held()
 
-    def _on_mode_dropped(self) -> None:
-        if self._reframe:
-            self._frame_grid()
-
-    def _frame_grid(self) -> None:
-        """Show the grid's range, except while a handle is dragged: the grid follows the target, and a range that
-        moved under the mouse turned the same pixel into a farther x (a mode dragged towards an edge ran away)."""
-        if self.modes.is_dragging():
-            self._reframe = True
-            return
-        self._reframe = False
+    def _frame_grid_now(self) -> None:
+        """Show the grid's range (ModeView holds it during a drag)."""
         g = self._grid
         self.view.setRange(xRange=(g.xmin, g.xmax), yRange=(-BAND, 1.0 + PAD), padding=0)
 
